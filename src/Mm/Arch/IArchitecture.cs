@@ -1,0 +1,26 @@
+namespace KernelModel.Mm;
+
+/// <summary>
+/// One architecture profile as the machine sees it: its copy routines, its trap handlers and its exception
+/// table, and where its kernel linear map and user space lie.
+/// </summary>
+public interface IArchitecture
+{
+    /// <summary>The profile name users pick (e.g. <c>riscv64</c>, <c>arm64-upstream</c>).</summary>
+    string Name { get; }
+
+    /// <summary>The copy_mc routines.</summary>
+    IArchCopyMc CopyMc { get; }
+
+    /// <summary>The trap handlers.</summary>
+    IArchTrap Trap { get; }
+
+    /// <summary>Every exception-table entry of the modelled routines.</summary>
+    ExceptionTable Extable { get; }
+
+    /// <summary>PAGE_OFFSET: kernel virtual address of physical address 0 in the linear map.</summary>
+    ulong PageOffset { get; }
+
+    /// <summary>TASK_SIZE: user addresses lie below it.</summary>
+    ulong TaskSize { get; }
+}

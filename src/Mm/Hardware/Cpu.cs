@@ -1,0 +1,241 @@
+namespace KernelModel.Mm;
+
+/// <summary>
+/// One CPU: who runs on it (current), in which mode, whether in interrupt context, and its memory port.
+/// Every access names its <see cref="CodeSite"/>; a load touching a poisoned line raises a synchronous
+/// hardware error to the architecture's trap handler, and a kernel access that does not translate raises a
+/// page fault. Stores never raise a hardware error.
+/// </summary>
+public sealed class Cpu
+{
+    private readonly Machine _machine;
+
+    internal Cpu(Machine machine, int id)
+    {
+        _machine = machine;
+        Id = id;
+    }
+
+    /// <summary>smp_processor_id().</summary>
+    public int Id { get; }
+
+    /// <summary>current.</summary>
+    public TaskStruct? Current { get; set; }
+
+    /// <summary>User or kernel mode.</summary>
+    public CpuMode Mode { get; set; } = CpuMode.Kernel;
+
+    /// <summary>Interrupt nesting depth; in_interrupt() when positive.</summary>
+    public int IrqDepth { get; private set; }
+
+    /// <summary>in_interrupt().</summary>
+    public bool InInterrupt => IrqDepth > 0;
+
+    /// <summary>Runs <paramref name="task"/> in <paramref name="mode"/> until the scope is disposed.</summary>
+    public ContextScope Enter(TaskStruct? task, CpuMode mode)
+    {
+        var scope = new ContextScope(this, Current, Mode, IrqDepth);
+        Current = task;
+        Mode = mode;
+        return scope;
+    }
+
+    /// <summary>irq_enter(): interrupt context until the scope is disposed.</summary>
+    public ContextScope EnterInterrupt()
+    {
+        var scope = new ContextScope(this, Current, Mode, IrqDepth);
+        IrqDepth++;
+        Mode = CpuMode.Kernel;
+        return scope;
+    }
+
+    /// <summary>
+    /// A load of <c>value.Length</c> bytes at virtual address <paramref name="va"/>. On a hardware error or a
+    /// kernel-mode fault the trap handler runs; if it kills the kernel this does not return.
+    /// </summary>
+    public AccessResult Load(CodeSite site, ulong va, Span<byte> value)
+    {
+        var translated = Translate(site, va, (ulong)value.Length, write: false, out var pa1, out var split, out var pa2);
+        if (translated != AccessResult.Ok)
+        {
+            return translated;
+        }
+
+        var memory = _machine.Memory;
+        var first = (int)split;
+        var poisoned = memory.FirstPoisonedByte(pa1, split) ?? (value.Length > first ? memory.FirstPoisonedByte(pa2, (ulong)(value.Length - first)) : null);
+        if (poisoned is { } bad)
+        {
+            return RaiseHardwareError(new HardwareErrorEvent(site, va, bad, Mode));
+        }
+
+        memory.Read(pa1, value[..first]);
+        if (value.Length > first)
+        {
+            memory.Read(pa2, value[first..]);
+        }
+
+        return AccessResult.Ok;
+    }
+
+    /// <summary>A store of <c>value.Length</c> bytes at <paramref name="va"/>; only translation faults can stop it.</summary>
+    public AccessResult Store(CodeSite site, ulong va, ReadOnlySpan<byte> value)
+    {
+        var translated = Translate(site, va, (ulong)value.Length, write: true, out var pa1, out var split, out var pa2);
+        if (translated != AccessResult.Ok)
+        {
+            return translated;
+        }
+
+        var first = (int)split;
+        _machine.Memory.Write(pa1, value[..first]);
+        if (value.Length > first)
+        {
+            _machine.Memory.Write(pa2, value[first..]);
+        }
+
+        return AccessResult.Ok;
+    }
+
+    /// <summary>
+    /// The fast path every copy routine may take: when both ranges translate without faults and the source
+    /// holds no poison, the routine's register-level model would copy every byte and return 0, so the bytes are
+    /// moved directly. Returns false (having changed nothing) when the routine must run access by access.
+    /// </summary>
+    public bool TryCopyFast(ulong dst, ulong src, ulong len)
+    {
+        if (!RangeIsClean(src, len, write: false) || !RangeIsClean(dst, len, write: true))
+        {
+            return false;
+        }
+
+        var memory = _machine.Memory;
+        while (len > 0)
+        {
+            var n = Math.Min(len, Math.Min(PageRemainder(src), PageRemainder(dst)));
+            TranslateNoFault(src, false, out var spa);
+            TranslateNoFault(dst, true, out var dpa);
+            memory.FrameForRead(spa >> PhysicalMemory.PageShift).Slice((int)(spa & (PhysicalMemory.PageSize - 1)), (int)n)
+                .CopyTo(memory.FrameForWrite(dpa >> PhysicalMemory.PageShift).Slice((int)(dpa & (PhysicalMemory.PageSize - 1)), (int)n));
+            src += n;
+            dst += n;
+            len -= n;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Translates a virtual address for this CPU without faulting: the kernel linear map, or the current mm's
+    /// page tables for a user address (present, and writable for a write). False when it does not translate.
+    /// </summary>
+    public bool TranslateNoFault(ulong va, bool write, out ulong pa)
+    {
+        var arch = _machine.Arch;
+        if (va >= arch.PageOffset && va - arch.PageOffset < _machine.Memory.Size)
+        {
+            pa = va - arch.PageOffset;
+            return true;
+        }
+
+        pa = 0;
+        if (va >= arch.TaskSize || Current?.Mm is not { } mm)
+        {
+            return false;
+        }
+
+        var (pte, level) = mm.PageTable.Walk(va);
+        if (!pte.IsPresent || (write && !pte.Write))
+        {
+            return false;
+        }
+
+        pa = (pte.Pfn << PhysicalMemory.PageShift) + (va & ((1UL << (int)level) - 1));
+        return true;
+    }
+
+    private static ulong PageRemainder(ulong va) => PhysicalMemory.PageSize - (va & (PhysicalMemory.PageSize - 1));
+
+    private bool RangeIsClean(ulong va, ulong len, bool write)
+    {
+        while (len > 0)
+        {
+            if (!TranslateNoFault(va, write, out var pa))
+            {
+                return false;
+            }
+
+            var n = Math.Min(len, PageRemainder(va));
+            if (!write && _machine.Memory.RangeHasPoison(pa, n))
+            {
+                return false;
+            }
+
+            va += n;
+            len -= n;
+        }
+
+        return true;
+    }
+
+    private AccessResult Translate(CodeSite site, ulong va, ulong length, bool write, out ulong pa1, out ulong split, out ulong pa2)
+    {
+        split = Math.Min(length, PageRemainder(va));
+        pa2 = 0;
+        if (!TranslateNoFault(va, write, out pa1))
+        {
+            return RaisePageFault(new PageFaultEvent(site, va, Mode));
+        }
+
+        if (split < length && !TranslateNoFault(va + split, write, out pa2))
+        {
+            return RaisePageFault(new PageFaultEvent(site, va + split, Mode));
+        }
+
+        return AccessResult.Ok;
+    }
+
+    private AccessResult RaiseHardwareError(HardwareErrorEvent error)
+    {
+        var outcome = _machine.Trap(this, TrapKind.HardwareError, error.Site, error.VirtualAddress, error.PhysicalAddress,
+            () => _machine.Arch.Trap.HardwareError(this, error));
+        return outcome == TrapOutcome.Fixup ? AccessResult.Fixup : AccessResult.UserTrapped;
+    }
+
+    private AccessResult RaisePageFault(PageFaultEvent fault)
+    {
+        if (fault.Mode == CpuMode.User)
+        {
+            return AccessResult.UserPageFault;
+        }
+
+        _machine.Trap(this, TrapKind.PageFault, fault.Site, fault.VirtualAddress, null,
+            () => _machine.Arch.Trap.KernelPageFault(this, fault));
+        return AccessResult.Fixup;
+    }
+
+    /// <summary>Restores the CPU's previous context when disposed.</summary>
+    public readonly struct ContextScope : IDisposable
+    {
+        private readonly Cpu _cpu;
+        private readonly TaskStruct? _task;
+        private readonly CpuMode _mode;
+        private readonly int _irqDepth;
+
+        internal ContextScope(Cpu cpu, TaskStruct? task, CpuMode mode, int irqDepth)
+        {
+            _cpu = cpu;
+            _task = task;
+            _mode = mode;
+            _irqDepth = irqDepth;
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            _cpu.Current = _task;
+            _cpu.Mode = _mode;
+            _cpu.IrqDepth = _irqDepth;
+        }
+    }
+}

@@ -1,0 +1,298 @@
+using System.Numerics;
+
+namespace KernelModel.Mm;
+
+/// <summary>
+/// The machine's DRAM: 4 KiB frames in SPARSEMEM sections spread over NUMA nodes, and the hardware's own
+/// knowledge of poison (an uncorrectable error latent in a 64-byte line), which is separate from what the
+/// kernel knows (PG_hwpoison). Reading a poisoned line here does not fault: faults are raised by the CPU's
+/// memory port (<see cref="Cpu"/>), which asks <see cref="RangeHasPoison"/> first.
+/// </summary>
+public sealed class PhysicalMemory
+{
+    /// <summary>PAGE_SHIFT: 4 KiB frames.</summary>
+    public const int PageShift = 12;
+
+    /// <summary>PAGE_SIZE.</summary>
+    public const int PageSize = 1 << PageShift;
+
+    /// <summary>log2 of the poison granule: one cache line of 64 bytes.</summary>
+    public const int LineShift = 6;
+
+    /// <summary>Bytes in a cache line, the unit hardware marks poisoned.</summary>
+    public const int LineSize = 1 << LineShift;
+
+    /// <summary>SECTION_SIZE_BITS as x86-64 and arm64 set it (128 MiB sections).</summary>
+    public const int SectionSizeBits = 27;
+
+    /// <summary>pageblock_order for 4 KiB pages and 2 MiB PMDs.</summary>
+    public const int PageblockOrder = 9;
+
+    private const int PfnSectionShift = SectionSizeBits - PageShift;
+    private const int LinesPerPage = PageSize / LineSize;
+
+    private static readonly byte[] ZeroFrame = new byte[PageSize];
+
+    private readonly MemSection[] _sections;
+    private long _poisonedLines;
+    private long _touchedFrames;
+
+    /// <summary>Creates memory of <paramref name="bytes"/> split evenly over <paramref name="nodes"/> nodes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not a whole number of sections per node, or nodes is not positive.</exception>
+    public PhysicalMemory(ulong bytes, int nodes = 1)
+    {
+        const ulong sectionBytes = 1UL << SectionSizeBits;
+        if (nodes < 1 || nodes > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nodes), nodes, "the number of NUMA nodes must be 1..64");
+        }
+
+        if (bytes == 0 || bytes % (sectionBytes * (ulong)nodes) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes,
+                $"memory must be a positive multiple of {nodes} x 128 MiB (one SPARSEMEM section per node at least)");
+        }
+
+        Size = bytes;
+        MaxPfn = bytes >> PageShift;
+        var perNode = MaxPfn / (ulong)nodes;
+        Nodes = Enumerable.Range(0, nodes).Select(n => new NumaNode(n, (ulong)n * perNode, perNode)).ToArray();
+        _sections = new MemSection[MaxPfn >> PfnSectionShift];
+        for (var s = 0; s < _sections.Length; s++)
+        {
+            _sections[s] = new MemSection(NodeOf((ulong)s << PfnSectionShift));
+        }
+    }
+
+    /// <summary>Bytes of physical memory.</summary>
+    public ulong Size { get; }
+
+    /// <summary>One past the highest valid page frame number.</summary>
+    public ulong MaxPfn { get; }
+
+    /// <summary>The NUMA nodes, in nid order.</summary>
+    public IReadOnlyList<NumaNode> Nodes { get; }
+
+    /// <summary>Frames whose contents have been written at least once.</summary>
+    public long TouchedFrames => Interlocked.Read(ref _touchedFrames);
+
+    /// <summary>Lines that currently hold hardware poison.</summary>
+    public long PoisonedLines => Interlocked.Read(ref _poisonedLines);
+
+    /// <summary>Sections in the memory map.</summary>
+    public int SectionCount => _sections.Length;
+
+    /// <summary>Pageblock-sized chunks of metadata that exist (something in them was touched).</summary>
+    public int TouchedPageblocks => _sections.Sum(s => s.TouchedBlocks);
+
+    /// <summary>pfn_valid(): whether a frame with this number exists.</summary>
+    [KernelSymbol("include/linux/mmzone.h", "pfn_valid")]
+    public bool PfnValid(ulong pfn) => pfn < MaxPfn;
+
+    /// <summary>The node of a valid frame.</summary>
+    public int NodeOf(ulong pfn)
+    {
+        CheckPfn(pfn);
+        return (int)Math.Min(pfn / Nodes[0].SpannedPages, (ulong)Nodes.Count - 1);
+    }
+
+    /// <summary>
+    /// pfn_to_page(): the frame's struct page, created on first use. It stays for the machine's life, as the
+    /// memmap does, so a page handle can be held and compared.
+    /// </summary>
+    [KernelSymbol("include/asm-generic/memory_model.h", "pfn_to_page")]
+    public Page PfnToPage(ulong pfn)
+    {
+        var block = Block(pfn);
+        var i = (int)(pfn & (Pageblock.Frames - 1));
+        return block.MemMap[i] ??= new Page(pfn, NodeOf(pfn));
+    }
+
+    /// <summary>The struct page if it has been created, else null (nothing ever looked at this frame).</summary>
+    public Page? PeekPage(ulong pfn)
+    {
+        CheckPfn(pfn);
+        var block = PeekBlock(pfn);
+        return block?.MemMap[(int)(pfn & (Pageblock.Frames - 1))];
+    }
+
+    /// <summary>The frame's current contents (read-only; an untouched frame reads as zero).</summary>
+    public ReadOnlySpan<byte> FrameForRead(ulong pfn)
+    {
+        CheckPfn(pfn);
+        var block = PeekBlock(pfn);
+        return block?.Data[(int)(pfn & (Pageblock.Frames - 1))] ?? ZeroFrame;
+    }
+
+    /// <summary>The frame's contents for writing; the frame's bytes come into existence here.</summary>
+    public Span<byte> FrameForWrite(ulong pfn)
+    {
+        var block = Block(pfn);
+        var i = (int)(pfn & (Pageblock.Frames - 1));
+        var data = block.Data[i];
+        if (data is null)
+        {
+            data = new byte[PageSize];
+            block.Data[i] = data;
+            Interlocked.Increment(ref _touchedFrames);
+        }
+
+        return data;
+    }
+
+    /// <summary>Reads bytes at a physical address without any poison check (the model's own view, as a debugger's).</summary>
+    public void Read(ulong pa, Span<byte> destination)
+    {
+        CheckRange(pa, (ulong)destination.Length);
+        while (!destination.IsEmpty)
+        {
+            var offset = (int)(pa & (PageSize - 1));
+            var n = Math.Min(destination.Length, PageSize - offset);
+            FrameForRead(pa >> PageShift).Slice(offset, n).CopyTo(destination);
+            destination = destination[n..];
+            pa += (ulong)n;
+        }
+    }
+
+    /// <summary>Writes bytes at a physical address. Stores never raise a hardware error.</summary>
+    public void Write(ulong pa, ReadOnlySpan<byte> source)
+    {
+        CheckRange(pa, (ulong)source.Length);
+        while (!source.IsEmpty)
+        {
+            var offset = (int)(pa & (PageSize - 1));
+            var n = Math.Min(source.Length, PageSize - offset);
+            source[..n].CopyTo(FrameForWrite(pa >> PageShift).Slice(offset, n));
+            source = source[n..];
+            pa += (ulong)n;
+        }
+    }
+
+    /// <summary>Makes the 64-byte line holding <paramref name="pa"/> latently poisoned: its next load faults.</summary>
+    public void InjectPoison(ulong pa)
+    {
+        CheckRange(pa, 1);
+        var block = Block(pa >> PageShift);
+        block.PoisonedLines ??= new ulong[Pageblock.Frames];
+        var i = (int)((pa >> PageShift) & (Pageblock.Frames - 1));
+        var bit = 1UL << (int)((pa >> LineShift) & (LinesPerPage - 1));
+        if ((block.PoisonedLines[i] & bit) == 0)
+        {
+            block.PoisonedLines[i] |= bit;
+            Interlocked.Increment(ref _poisonedLines);
+        }
+    }
+
+    /// <summary>Clears the poison of the line holding <paramref name="pa"/> (a scrub that rewrote it, or a software unpoison).</summary>
+    public void ClearPoison(ulong pa)
+    {
+        CheckRange(pa, 1);
+        var block = PeekBlock(pa >> PageShift);
+        if (block?.PoisonedLines is not { } lines)
+        {
+            return;
+        }
+
+        var i = (int)((pa >> PageShift) & (Pageblock.Frames - 1));
+        var bit = 1UL << (int)((pa >> LineShift) & (LinesPerPage - 1));
+        if ((lines[i] & bit) != 0)
+        {
+            lines[i] &= ~bit;
+            Interlocked.Decrement(ref _poisonedLines);
+        }
+    }
+
+    /// <summary>Whether the line holding <paramref name="pa"/> is poisoned.</summary>
+    public bool IsLinePoisoned(ulong pa) => FirstPoisonedByte(pa & ~(ulong)(LineSize - 1), 1) is not null;
+
+    /// <summary>Whether any byte of [pa, pa+length) lies in a poisoned line.</summary>
+    public bool RangeHasPoison(ulong pa, ulong length) => _poisonedLines != 0 && FirstPoisonedByte(pa, length) is not null;
+
+    /// <summary>The lowest address in [pa, pa+length) that lies in a poisoned line, or null.</summary>
+    public ulong? FirstPoisonedByte(ulong pa, ulong length)
+    {
+        if (length == 0 || _poisonedLines == 0)
+        {
+            return null;
+        }
+
+        CheckRange(pa, length);
+        var end = pa + length;
+        var cursor = pa;
+        while (cursor < end)
+        {
+            var pfn = cursor >> PageShift;
+            var frameEnd = Math.Min(end, (pfn + 1) << PageShift);
+            var lines = PeekBlock(pfn)?.PoisonedLines;
+            var mask = lines?[(int)(pfn & (Pageblock.Frames - 1))] ?? 0;
+            if (mask != 0)
+            {
+                var firstLine = (int)((cursor >> LineShift) & (LinesPerPage - 1));
+                var lastLine = (int)(((frameEnd - 1) >> LineShift) & (LinesPerPage - 1));
+                var window = (lastLine == 63 ? ulong.MaxValue : (1UL << (lastLine + 1)) - 1) & ~((1UL << firstLine) - 1);
+                var hit = mask & window;
+                if (hit != 0)
+                {
+                    var line = BitOperations.TrailingZeroCount(hit);
+                    return Math.Max(cursor, (pfn << PageShift) + ((ulong)line << LineShift));
+                }
+            }
+
+            cursor = frameEnd;
+        }
+
+        return null;
+    }
+
+    /// <summary>Every poisoned line's address, in address order (for reports and the scrubber).</summary>
+    public IEnumerable<ulong> PoisonedLineAddresses()
+    {
+        for (var s = 0; s < _sections.Length; s++)
+        {
+            for (var b = 0; b < MemSection.BlocksPerSection; b++)
+            {
+                if (_sections[s].Peek(b)?.PoisonedLines is not { } lines)
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < lines.Length; i++)
+                {
+                    var mask = lines[i];
+                    while (mask != 0)
+                    {
+                        var line = BitOperations.TrailingZeroCount(mask);
+                        mask &= mask - 1;
+                        var pfn = ((ulong)s << PfnSectionShift) + ((ulong)b << PageblockOrder) + (ulong)i;
+                        yield return (pfn << PageShift) + ((ulong)line << LineShift);
+                    }
+                }
+            }
+        }
+    }
+
+    private Pageblock Block(ulong pfn)
+    {
+        CheckPfn(pfn);
+        return _sections[pfn >> PfnSectionShift].Touch((int)((pfn >> PageblockOrder) & (MemSection.BlocksPerSection - 1)));
+    }
+
+    private Pageblock? PeekBlock(ulong pfn) =>
+        _sections[pfn >> PfnSectionShift].Peek((int)((pfn >> PageblockOrder) & (MemSection.BlocksPerSection - 1)));
+
+    private void CheckPfn(ulong pfn)
+    {
+        if (pfn >= MaxPfn)
+        {
+            throw new PfnOutOfRangeException(pfn, MaxPfn);
+        }
+    }
+
+    private void CheckRange(ulong pa, ulong length)
+    {
+        if (pa >= Size || length > Size - pa)
+        {
+            throw new PfnOutOfRangeException(pa >> PageShift, MaxPfn);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+namespace KernelModel.Mm;
+
+/// <summary>
+/// task_struct (include/linux/sched.h): one thread. Threads of a process share <see cref="Mm"/> and
+/// <see cref="Tgid"/>. Signals queue in <see cref="Pending"/> and are acted on when the task returns to
+/// user space (<see cref="DeliverSignals"/>).
+/// </summary>
+[KernelSymbol("include/linux/sched.h", "task_struct")]
+public sealed class TaskStruct
+{
+    private readonly List<SigInfo> _pending = [];
+    private readonly List<SigInfo> _delivered = [];
+    private readonly Dictionary<int, SignalAction> _actions = [];
+    private readonly HashSet<int> _blocked = [];
+
+    internal TaskStruct(int pid, int tgid, string comm, MmStruct? mm, TaskStruct? parent)
+    {
+        Pid = pid;
+        Tgid = tgid;
+        Comm = comm.Length > 15 ? comm[..15] : comm;
+        Mm = mm;
+        Parent = parent;
+    }
+
+    /// <summary>Thread id.</summary>
+    public int Pid { get; }
+
+    /// <summary>Thread-group id: the process id.</summary>
+    public int Tgid { get; }
+
+    /// <summary>comm: the executable name, at most 15 characters (TASK_COMM_LEN - 1).</summary>
+    public string Comm { get; }
+
+    /// <summary>The address space; null for kernel threads.</summary>
+    public MmStruct? Mm { get; internal set; }
+
+    /// <summary>real_parent.</summary>
+    public TaskStruct? Parent { get; }
+
+    /// <summary>PF_* flags, including the PR_MCE_KILL policy bits.</summary>
+    public TaskFlags Flags { get; set; }
+
+    /// <summary>Effective capabilities.</summary>
+    public HashSet<Capability> Capabilities { get; } = [];
+
+    /// <summary>Signals queued and not yet acted on.</summary>
+    public IReadOnlyList<SigInfo> Pending => _pending;
+
+    /// <summary>Signals that reached the task (handled, or the one that killed it).</summary>
+    public IReadOnlyList<SigInfo> Delivered => _delivered;
+
+    /// <summary>Running, exited, or killed.</summary>
+    public TaskExitState ExitState { get; private set; }
+
+    /// <summary>The signal that killed the task, when <see cref="ExitState"/> is Killed.</summary>
+    public int ExitSignal { get; private set; }
+
+    /// <summary>Whether the task dumped core when it died.</summary>
+    public bool CoreDumped { get; private set; }
+
+    /// <summary>Whether this is a kernel thread (PF_KTHREAD).</summary>
+    public bool IsKthread => (Flags & TaskFlags.Kthread) != 0;
+
+    /// <summary>Whether the task is still alive.</summary>
+    public bool IsAlive => ExitState == TaskExitState.Running;
+
+    /// <summary>capable().</summary>
+    [KernelSymbol("kernel/capability.c", "capable")]
+    public bool Capable(Capability cap) => Capabilities.Contains(cap);
+
+    /// <summary>sigaction(): sets the disposition of a signal.</summary>
+    public void SetAction(int signo, SignalAction action) => _actions[signo] = action;
+
+    /// <summary>The disposition of a signal.</summary>
+    public SignalAction ActionOf(int signo) => _actions.GetValueOrDefault(signo, SignalAction.Default);
+
+    /// <summary>sigprocmask(): blocks or unblocks a signal.</summary>
+    public void SetBlocked(int signo, bool blocked)
+    {
+        if (blocked)
+        {
+            _blocked.Add(signo);
+        }
+        else
+        {
+            _blocked.Remove(signo);
+        }
+    }
+
+    /// <summary>Whether a signal is blocked.</summary>
+    public bool IsBlocked(int signo) => _blocked.Contains(signo);
+
+    /// <summary>
+    /// Queues a signal. A forced signal (force_sig_info) cannot be blocked or ignored: the kernel unblocks it
+    /// and resets an ignored disposition to the default.
+    /// </summary>
+    [KernelSymbol("kernel/signal.c", "force_sig_info")]
+    public void SendSignal(SigInfo info, bool force)
+    {
+        if (!IsAlive)
+        {
+            return;
+        }
+
+        if (force)
+        {
+            _blocked.Remove(info.Signo);
+            if (ActionOf(info.Signo) == SignalAction.Ignore)
+            {
+                _actions[info.Signo] = SignalAction.Default;
+            }
+        }
+        else if (ActionOf(info.Signo) == SignalAction.Ignore && info.Signo != Signals.SIGKILL)
+        {
+            return;
+        }
+
+        _pending.Add(info);
+    }
+
+    /// <summary>
+    /// Acts on pending signals as the task returns to user mode (get_signal): handled ones are delivered,
+    /// a default fatal one kills the task (SIGKILL always does); blocked ones stay pending.
+    /// </summary>
+    [KernelSymbol("kernel/signal.c", "get_signal")]
+    public void DeliverSignals()
+    {
+        for (var i = 0; i < _pending.Count && IsAlive;)
+        {
+            var info = _pending[i];
+            if (info.Signo != Signals.SIGKILL && IsBlocked(info.Signo))
+            {
+                i++;
+                continue;
+            }
+
+            _pending.RemoveAt(i);
+            _delivered.Add(info);
+            if (info.Signo == Signals.SIGKILL || ActionOf(info.Signo) == SignalAction.Default)
+            {
+                Kill(info.Signo);
+            }
+        }
+    }
+
+    /// <summary>The task dies of a signal (do_group_exit / make_task_dead); SIGBUS and SIGSEGV dump core.</summary>
+    internal void Kill(int signo)
+    {
+        ExitState = TaskExitState.Killed;
+        ExitSignal = signo;
+        CoreDumped = signo is Signals.SIGBUS or Signals.SIGSEGV;
+        Flags |= TaskFlags.Exiting | TaskFlags.Signaled;
+        _pending.Clear();
+    }
+
+    /// <summary>exit(2).</summary>
+    public void Exit()
+    {
+        ExitState = TaskExitState.Exited;
+        Flags |= TaskFlags.Exiting;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Comm}:{Pid}";
+}
