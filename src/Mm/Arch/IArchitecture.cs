@@ -18,6 +18,9 @@ public interface IArchitecture
     /// <summary>Every exception-table entry of the modelled routines.</summary>
     ExceptionTable Extable { get; }
 
+    /// <summary>The copy routines <c>kmodel copy</c> and the contract suite can run, by kernel name.</summary>
+    IReadOnlyList<CopyRoutine> CopyRoutines { get; }
+
     /// <summary>PAGE_OFFSET: kernel virtual address of physical address 0 in the linear map.</summary>
     ulong PageOffset { get; }
 

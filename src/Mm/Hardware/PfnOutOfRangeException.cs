@@ -8,7 +8,7 @@ namespace KernelModel.Mm;
 /// </summary>
 public sealed class PfnOutOfRangeException(ulong pfn, ulong maxPfn)
     : ArgumentOutOfRangeException(nameof(pfn), string.Create(CultureInfo.InvariantCulture,
-        $"pfn {pfn:#x} is outside memory: valid pfns are 0x0..{maxPfn - 1:#x}"))
+        $"pfn {Printf.HashLx(pfn)} is outside memory: valid pfns are 0..{Printf.HashLx(maxPfn - 1)}"))
 {
     /// <summary>The frame asked for.</summary>
     public ulong Pfn { get; } = pfn;

@@ -61,5 +61,5 @@ public readonly record struct Folio(Page Head)
     public bool ContainsPfn(ulong pfn) => pfn >= Pfn && pfn < Pfn + NrPages;
 
     /// <inheritdoc />
-    public override string ToString() => $"folio pfn {Pfn:#x} order {Order}";
+    public override string ToString() => $"folio pfn {Printf.HashLx(Pfn)} order {Order}";
 }

@@ -72,5 +72,5 @@ public sealed class Page
     public ulong PhysAddr => Pfn << PhysicalMemory.PageShift;
 
     /// <inheritdoc />
-    public override string ToString() => $"page pfn {Pfn:#x}";
+    public override string ToString() => $"page pfn {Printf.HashLx(Pfn)}";
 }

@@ -65,7 +65,7 @@ public sealed class MmStruct
 
         if (align < PhysicalMemory.PageSize || (align & (align - 1)) != 0)
         {
-            throw new ArgumentException($"alignment {align:#x} is not a power-of-two multiple of PAGE_SIZE", nameof(align));
+            throw new ArgumentException($"alignment {Printf.HashLx(align)} is not a power-of-two multiple of PAGE_SIZE", nameof(align));
         }
 
         var size = (length + align - 1) & ~(align - 1);
@@ -83,7 +83,7 @@ public sealed class MmStruct
     {
         if (_vmas.Values.Any(v => start < v.End && end > v.Start))
         {
-            throw new ArgumentException($"[{start:#x}, {end:#x}) overlaps an existing mapping", nameof(start));
+            throw new ArgumentException($"[{Printf.HashLx(start)}, {Printf.HashLx(end)}) overlaps an existing mapping", nameof(start));
         }
 
         var vma = new Vma(this, start, end, flags, file, pgoff);

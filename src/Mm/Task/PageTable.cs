@@ -36,7 +36,7 @@ public sealed class PageTable
         var shift = (int)level;
         if ((address & ((1UL << shift) - 1)) != 0)
         {
-            throw new ArgumentException($"address {address:#x} is not aligned for a {level} entry", nameof(address));
+            throw new ArgumentException($"address {Printf.HashLx(address)} is not aligned for a {level} entry", nameof(address));
         }
 
         var table = Table(level);
@@ -49,7 +49,7 @@ public sealed class PageTable
         if (level != PageTableLevel.Pud && _pud.ContainsKey(address >> (int)PageTableLevel.Pud) ||
             level == PageTableLevel.Pte && _pmd.ContainsKey(address >> (int)PageTableLevel.Pmd))
         {
-            throw new ArgumentException($"address {address:#x} is already mapped by a larger leaf", nameof(address));
+            throw new ArgumentException($"address {Printf.HashLx(address)} is already mapped by a larger leaf", nameof(address));
         }
 
         table[address >> shift] = entry;

@@ -14,5 +14,5 @@ public sealed record SigInfo(int Signo, int Code, ulong Addr = 0, int AddrLsb = 
 {
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Signals.Name(Signo)} {Signals.CodeName(Signo, Code)} addr={Addr:#x} lsb={AddrLsb}");
+        $"{Signals.Name(Signo)} {Signals.CodeName(Signo, Code)} addr={Printf.HashLx(Addr)} lsb={AddrLsb}");
 }

@@ -16,6 +16,7 @@ public sealed class GenericArchitecture : IArchitecture
         CopyMc = copy;
         Extable = GenericCopyMc.Extable;
         Trap = new GenericTrap(machine, Extable);
+        CopyRoutines = Mm.CopyRoutines.Standard(copy, copy.Memcpy, userRecovers: false).ToArray();
     }
 
     /// <inheritdoc />
@@ -29,6 +30,9 @@ public sealed class GenericArchitecture : IArchitecture
 
     /// <inheritdoc />
     public ExceptionTable Extable { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<CopyRoutine> CopyRoutines { get; }
 
     /// <inheritdoc />
     public ulong PageOffset => 0xffff_0000_0000_0000;

@@ -16,11 +16,11 @@ public sealed class GenericTrap(Machine machine, ExceptionTable extable) : IArch
         if (error.Mode == CpuMode.User)
         {
             var ret = machine.MemoryFailureHandler.MemoryFailure(error.Pfn, MfFlags.ActionRequired);
-            return TrapDecision.UserHandled(string.Create(CultureInfo.InvariantCulture, $"memory_failure(pfn {error.Pfn:#x}, MF_ACTION_REQUIRED) = {ret}"));
+            return TrapDecision.UserHandled(string.Create(CultureInfo.InvariantCulture, $"memory_failure(pfn {Printf.HashLx(error.Pfn)}, MF_ACTION_REQUIRED) = {ret}"));
         }
 
         throw machine.Die(cpu, n => string.Create(CultureInfo.InvariantCulture,
-            $"Internal error: uncorrected hardware memory error at {error.PhysicalAddress:#x} in {error.Site.Routine} [#{n}]"));
+            $"Internal error: uncorrected hardware memory error at {Printf.HashLx(error.PhysicalAddress)} in {error.Site.Routine} [#{n}]"));
     }
 
     /// <inheritdoc />

@@ -1,0 +1,3 @@
+using KernelModel.Simulation;
+
+return KmodelHost.Run(args, Console.Out, Console.Error);
