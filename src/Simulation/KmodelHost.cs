@@ -1,4 +1,8 @@
 using System.CommandLine;
+using KernelModel.Arch.Arm64;
+using KernelModel.Arch.RiscV;
+using KernelModel.Arch.X86;
+using KernelModel.Hwpoison;
 using KernelModel.Mm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -53,7 +57,11 @@ public static class KmodelHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
         builder.Services.AddSingleton(new ConsoleStreams(stdout, stderr));
         builder.Services.AddGenericProfile();
-        builder.Services.AddSingleton(sp => new ProfileCatalog(sp.GetServices<Profile>(), sp.GetService<Func<Machine, IMemoryFailure>>()));
+        builder.Services.AddArchRiscV();
+        builder.Services.AddArchArm64();
+        builder.Services.AddArchX86();
+        builder.Services.AddHwpoison();
+        builder.Services.AddSingleton(sp => new ProfileCatalog(sp.GetServices<Profile>(), sp.GetService<Func<Machine, IMemoryFailure>>(), sp.GetService<Func<Machine, IGhes>>()));
         foreach (var type in typeof(KmodelHost).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && typeof(IKmodelCommand).IsAssignableFrom(t)).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             builder.Services.AddSingleton(typeof(IKmodelCommand), type);

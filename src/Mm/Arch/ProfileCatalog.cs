@@ -8,9 +8,10 @@ public sealed class ProfileCatalog
 {
     private readonly Dictionary<string, Profile> _byName;
     private readonly Func<Machine, IMemoryFailure>? _memoryFailure;
+    private readonly Func<Machine, IGhes>? _ghes;
 
     /// <summary>Builds the catalogue; profile names must be unique.</summary>
-    public ProfileCatalog(IEnumerable<Profile> profiles, Func<Machine, IMemoryFailure>? memoryFailure = null)
+    public ProfileCatalog(IEnumerable<Profile> profiles, Func<Machine, IMemoryFailure>? memoryFailure = null, Func<Machine, IGhes>? ghes = null)
     {
         _byName = new Dictionary<string, Profile>(StringComparer.Ordinal);
         foreach (var p in profiles)
@@ -22,6 +23,7 @@ public sealed class ProfileCatalog
         }
 
         _memoryFailure = memoryFailure;
+        _ghes = ghes;
     }
 
     /// <summary>Profiles in name order.</summary>
@@ -34,5 +36,5 @@ public sealed class ProfileCatalog
         : throw new ArgumentException($"unknown profile '{name}': valid profiles are {string.Join(", ", All.Select(x => x.Name))}");
 
     /// <summary>Boots a machine of a profile.</summary>
-    public Machine Boot(string profile, MachineConfig config) => new(config, Get(profile).Architecture, _memoryFailure);
+    public Machine Boot(string profile, MachineConfig config) => new(config, Get(profile).Architecture, _memoryFailure, _ghes);
 }

@@ -15,7 +15,9 @@ public sealed class Machine
     /// <param name="config">Its shape; validated here.</param>
     /// <param name="architecture">Builds the architecture for this machine.</param>
     /// <param name="memoryFailure">Builds the memory-failure handler; null means CONFIG_MEMORY_FAILURE=n.</param>
-    public Machine(MachineConfig config, Func<Machine, IArchitecture> architecture, Func<Machine, IMemoryFailure>? memoryFailure = null)
+    /// <param name="ghes">Builds the firmware-first (GHES) handler; null means no GHES error source.</param>
+    public Machine(MachineConfig config, Func<Machine, IArchitecture> architecture, Func<Machine, IMemoryFailure>? memoryFailure = null,
+        Func<Machine, IGhes>? ghes = null)
     {
         config.Validate();
         Config = config;
@@ -36,6 +38,7 @@ public sealed class Machine
         Filemap = new Filemap(this);
         Arch = architecture(this);
         MemoryFailureHandler = memoryFailure?.Invoke(this) ?? new MemoryFailureNotConfigured();
+        Ghes = ghes?.Invoke(this) ?? new GhesNotConfigured();
     }
 
     /// <summary>The configuration it was booted with.</summary>
@@ -85,6 +88,9 @@ public sealed class Machine
 
     /// <summary>memory_failure() and memory_failure_queue().</summary>
     public IMemoryFailure MemoryFailureHandler { get; }
+
+    /// <summary>GHES, the firmware-first error handler.</summary>
+    public IGhes Ghes { get; }
 
     /// <summary>Running or panicked.</summary>
     public MachineState State { get; private set; }
@@ -172,6 +178,28 @@ public sealed class Machine
 
         task.Kill(Signals.SIGSEGV);
         throw new KernelDiedException(false, $"Oops: {task.Comm}:{task.Pid} killed");
+    }
+
+    /// <summary>
+    /// exit_to_user_mode(): the task's queued task work runs (memory_failure for a consumed poison, as x86's
+    /// kill_me_maybe and GHES's memory_failure_cb are queued), then its pending signals are acted on.
+    /// </summary>
+    [KernelSymbol("kernel/entry/common.c", "exit_to_user_mode_prepare")]
+    public void ReturnToUser(TaskStruct task)
+    {
+        var cpu = CurrentCpu;
+        using (cpu.Enter(task, CpuMode.Kernel))
+        {
+            while (task.TakeTaskWork() is { } work)
+            {
+                using (Tracer.Enter(work.Name))
+                {
+                    work.Run();
+                }
+            }
+        }
+
+        task.DeliverSignals();
     }
 
     /// <summary>folio_put(): drops a reference; at zero the folio goes back to the hugetlb pool or the buddy allocator.</summary>

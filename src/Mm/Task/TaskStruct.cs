@@ -12,6 +12,7 @@ public sealed class TaskStruct
     private readonly List<SigInfo> _delivered = [];
     private readonly Dictionary<int, SignalAction> _actions = [];
     private readonly HashSet<int> _blocked = [];
+    private readonly Queue<TaskWork> _taskWork = new();
 
     internal TaskStruct(int pid, int tgid, string comm, MmStruct? mm, TaskStruct? parent)
     {
@@ -67,6 +68,16 @@ public sealed class TaskStruct
     /// <summary>capable().</summary>
     [KernelSymbol("kernel/capability.c", "capable")]
     public bool Capable(Capability cap) => Capabilities.Contains(cap);
+
+    /// <summary>task_work_add(): work to run when the task next returns to user mode.</summary>
+    [KernelSymbol("kernel/task_work.c", "task_work_add")]
+    public void AddTaskWork(TaskWork work) => _taskWork.Enqueue(work);
+
+    /// <summary>The task work still queued.</summary>
+    public IReadOnlyCollection<TaskWork> TaskWork => _taskWork;
+
+    /// <summary>Takes the next queued task work, or null.</summary>
+    internal TaskWork? TakeTaskWork() => _taskWork.TryDequeue(out var w) ? w : null;
 
     /// <summary>sigaction(): sets the disposition of a signal.</summary>
     public void SetAction(int signo, SignalAction action) => _actions[signo] = action;

