@@ -1,5 +1,3 @@
-using KernelModel.Testing;
-
 namespace KernelModel.Mm.Tests.Arch;
 
 /// <summary>The copy_mc contract on the generic fallback: clean copies are exact; consumed poison kills the kernel.</summary>
