@@ -81,7 +81,7 @@ public sealed class CopyMcPage
         [.. Enumerable.Range(0, Pairs).Select(i => new CodeSite(Routine, string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Regs[i], 16 * i), access))];
 
     // copy_page_template.S without MOPS; false when an ldp took the 9998 fixup.
-    private static bool Template(Cpu cpu, ulong x0, ulong x1)
+    internal static bool Template(Cpu cpu, ulong x0, ulong x1)
     {
         var regs = new byte[Pairs][];
         for (var i = 0; i < Pairs; i++)
