@@ -9,7 +9,8 @@ namespace KernelModel.Arch.Arm64;
 /// previous block (<c>stnp</c>, 256 bytes behind x0) interleaved with the loads of the next, until x0 reaches
 /// the page boundary; the last block is stored after the loop. 9998 returns -EFAULT: no register is left to
 /// count bytes, which is why copy_mc_[user]_highpage report -EFAULT (series patch 3). With FEAT_MOPS the
-/// template's CPYPWN/CPYMWN/CPYEWN run instead: no entry in v13, an assumed -EFAULT entry in v14.
+/// template's CPYPWN/CPYMWN/CPYEWN run instead: no entry in v13, an assumed -EFAULT entry in v14. v14 moves
+/// copy_page onto a shared memcpy_template.S (unpublished); the model keeps v13's copy_page_template.S order.
 /// </summary>
 public sealed class CopyMcPage
 {

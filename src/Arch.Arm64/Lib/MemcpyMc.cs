@@ -8,6 +8,11 @@ namespace KernelModel.Arch.Arm64;
 /// not stored, which after a fault in the large loop is up to 64 bytes more than the distance to the poison.
 /// With FEAT_MOPS, __memcpy_mc is CPYP/CPYM/CPYE with no exception-table entry and always returns 0. The
 /// uninstrumented build is modelled (no KASAN wrapper).
+/// <para>
+/// Assumed for the <c>arm64</c> (v14) profile: v14 rebuilds memcpy_mc on a memcpy_template.S shared with the
+/// optimised memcpy, whose code is unpublished; the model keeps v13's copy_template.S routine and its
+/// <c>end - dst</c> return.
+/// </para>
 /// </summary>
 public sealed class MemcpyMc
 {
