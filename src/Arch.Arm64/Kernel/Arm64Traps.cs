@@ -16,16 +16,7 @@ internal sealed class Arm64Traps(Machine machine)
     public KernelDiedException Die(Cpu cpu, string str, ulong err)
     {
         string OopsLine(int n) => string.Create(CultureInfo.InvariantCulture, $"Internal error: {str}: {err:x16} [#{n}] SMP");
-        if (cpu.InInterrupt || machine.Sysctl.PanicOnOops)
-        {
-            // The panic branches carry arm64's own messages ("%s: Fatal exception..."), so they are taken here and the
-            // shared die() only kills the task; the machine's oops counter is not advanced on this path (the
-            // machine is down after it).
-            machine.Log.Emerg(OopsLine(machine.OopsCount + 1));
-            throw machine.Panic(cpu.InInterrupt ? $"{str}: Fatal exception in interrupt" : $"{str}: Fatal exception");
-        }
-
-        throw machine.Die(cpu, OopsLine);
+        return machine.Die(cpu, OopsLine, panicPrefix: str);
     }
 
     /// <summary>

@@ -153,22 +153,24 @@ public sealed class Machine
     /// <summary>
     /// die() as the architectures share it: print the oops line the architecture formats, then panic when in
     /// interrupt ("Fatal exception in interrupt") or with panic_on_oops ("Fatal exception"), otherwise kill the
-    /// current task (make_task_dead(SIGSEGV)). Does not return.
+    /// current task (make_task_dead(SIGSEGV)). arm64 prefixes its panic messages with the oops reason
+    /// (<paramref name="panicPrefix"/>: "%s: Fatal exception"); RISC-V does not. Does not return.
     /// </summary>
     [KernelSymbol("arch/riscv/kernel/traps.c", "die")]
     [KernelSymbol("arch/arm64/kernel/traps.c", "die")]
-    public KernelDiedException Die(Cpu cpu, Func<int, string> oopsLine)
+    public KernelDiedException Die(Cpu cpu, Func<int, string> oopsLine, string? panicPrefix = null)
     {
         _oopsCount++;
         Log.Emerg(oopsLine(_oopsCount));
+        var prefix = panicPrefix is null ? string.Empty : panicPrefix + ": ";
         if (cpu.InInterrupt)
         {
-            throw Panic("Fatal exception in interrupt");
+            throw Panic(prefix + "Fatal exception in interrupt");
         }
 
         if (Sysctl.PanicOnOops)
         {
-            throw Panic("Fatal exception");
+            throw Panic(prefix + "Fatal exception");
         }
 
         if (cpu.Current is not { } task)
