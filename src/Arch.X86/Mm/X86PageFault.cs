@@ -43,6 +43,7 @@ public sealed class X86PageFault(Machine machine, X86ExceptionFixup fixup, X86Op
         log.Printk(LogLevel.Alert, $"#PF: supervisor {((errorCode & PfWrite) != 0 ? "write access" : "read access")} in kernel mode");
         log.Printk(LogLevel.Alert, string.Create(CultureInfo.InvariantCulture,
             $"#PF: error_code(0x{errorCode:x4}) - {((errorCode & PfProt) == 0 ? "not-present page" : "permissions violation")}"));
-        return machine.Die(cpu, n => string.Create(CultureInfo.InvariantCulture, $"Oops: Oops: {errorCode:x4} [#{n}]{options.DieHeaderConfig}"));
+        return machine.Die(cpu, n => string.Create(CultureInfo.InvariantCulture, $"Oops: Oops: {errorCode:x4} [#{n}]{options.DieHeaderConfig}"),
+            signr: Signals.SIGKILL);
     }
 }

@@ -153,12 +153,13 @@ public sealed class Machine
     /// <summary>
     /// die() as the architectures share it: print the oops line the architecture formats, then panic when in
     /// interrupt ("Fatal exception in interrupt") or with panic_on_oops ("Fatal exception"), otherwise kill the
-    /// current task (make_task_dead(SIGSEGV)). arm64 prefixes its panic messages with the oops reason
-    /// (<paramref name="panicPrefix"/>: "%s: Fatal exception"); RISC-V does not. Does not return.
+    /// current task with <paramref name="signr"/> (make_task_dead: SIGSEGV from die(), SIGKILL from x86's
+    /// page_fault_oops). arm64 prefixes its panic messages with the oops reason (<paramref name="panicPrefix"/>:
+    /// "%s: Fatal exception"); RISC-V and x86 do not. Does not return.
     /// </summary>
     [KernelSymbol("arch/riscv/kernel/traps.c", "die")]
     [KernelSymbol("arch/arm64/kernel/traps.c", "die")]
-    public KernelDiedException Die(Cpu cpu, Func<int, string> oopsLine, string? panicPrefix = null)
+    public KernelDiedException Die(Cpu cpu, Func<int, string> oopsLine, string? panicPrefix = null, int signr = Signals.SIGSEGV)
     {
         _oopsCount++;
         Log.Emerg(oopsLine(_oopsCount));
@@ -178,7 +179,7 @@ public sealed class Machine
             throw Panic("Attempted to kill the idle task!");
         }
 
-        task.Kill(Signals.SIGSEGV);
+        task.Kill(signr, coreDump: false);
         throw new KernelDiedException(false, $"Oops: {task.Comm}:{task.Pid} killed");
     }
 

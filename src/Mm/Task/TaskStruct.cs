@@ -149,17 +149,20 @@ public sealed class TaskStruct
             _delivered.Add(info);
             if (info.Signo == Signals.SIGKILL || ActionOf(info.Signo) == SignalAction.Default)
             {
-                Kill(info.Signo);
+                Kill(info.Signo, coreDump: info.Signo is Signals.SIGBUS or Signals.SIGSEGV);
             }
         }
     }
 
-    /// <summary>The task dies of a signal (do_group_exit / make_task_dead); SIGBUS and SIGSEGV dump core.</summary>
-    internal void Kill(int signo)
+    /// <summary>
+    /// The task dies of a signal: do_group_exit for a signal's default action (SIGBUS and SIGSEGV dump core), or
+    /// make_task_dead after an oops (no core).
+    /// </summary>
+    internal void Kill(int signo, bool coreDump)
     {
         ExitState = TaskExitState.Killed;
         ExitSignal = signo;
-        CoreDumped = signo is Signals.SIGBUS or Signals.SIGSEGV;
+        CoreDumped = coreDump;
         Flags |= TaskFlags.Exiting | TaskFlags.Signaled;
         _pending.Clear();
     }

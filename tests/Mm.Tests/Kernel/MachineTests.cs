@@ -20,7 +20,27 @@ public sealed class MachineTests
         Assert.Equal(MachineState.Running, machine.State);
         Assert.Equal(TaskExitState.Killed, task.ExitState);
         Assert.Equal(Signals.SIGSEGV, task.ExitSignal);
+        Assert.False(task.CoreDumped);
         Assert.Equal("[    0.000000] Oops [#1]", Assert.Single(machine.Log.Dmesg()));
+    }
+
+    [Fact]
+    public void Die_WithASignalAndAPanicPrefix_UsesThemAsTheArchitectureAsks()
+    {
+        var machine = MachineFactory.Generic();
+        var task = machine.Tasks.CreateProcess("victim");
+        var cpu = machine.CurrentCpu;
+
+        using (cpu.Enter(task, CpuMode.Kernel))
+        {
+            machine.Run<int>(() => throw machine.Die(cpu, n => "Oops", signr: Signals.SIGKILL));
+        }
+
+        machine.Sysctl.Set("kernel.panic_on_oops", "1");
+        var run = machine.Run<int>(() => throw machine.Die(cpu, n => "Internal error", panicPrefix: "synchronous external abort"));
+
+        Assert.Equal(Signals.SIGKILL, task.ExitSignal);
+        Assert.Equal("synchronous external abort: Fatal exception", run.DeathMessage);
     }
 
     [Fact]

@@ -1,0 +1,12 @@
+using KernelModel.Mm;
+using KernelModel.Simulation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KernelModel.Bench;
+
+/// <summary>The profiles as kmodel composes them.</summary>
+internal static class Profiles
+{
+    public static ProfileCatalog Catalog { get; } =
+        KmodelHost.BuildHost([], TextWriter.Null, TextWriter.Null).Services.GetRequiredService<ProfileCatalog>();
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(KernelModel.Bench.CopyBenchmarks).Assembly).Run(args);
