@@ -73,31 +73,34 @@ public static class Compaction
     [KernelSymbol("mm/compaction.c", "compaction_alloc")]
     private static Folio? CompactionAlloc(Machine machine, Zone zone, ulong startPfn, ulong endPfn, ref ulong cursor)
     {
-        while (cursor > zone.Node.StartPfn)
+        using (machine.Tracer.Enter("compaction_alloc"))
         {
-            var pfn = --cursor;
-            if (pfn >= startPfn && pfn < endPfn)
+            while (cursor > zone.Node.StartPfn)
             {
-                cursor = startPfn;
-                continue;
+                var pfn = --cursor;
+                if (pfn >= startPfn && pfn < endPfn)
+                {
+                    cursor = startPfn;
+                    continue;
+                }
+
+                if (machine.Memory.PeekPage(pfn)?.IsHwpoison == true || !zone.TakePageOffBuddy(pfn))
+                {
+                    continue;
+                }
+
+                var page = machine.Memory.PfnToPage(pfn);
+                page.Flags = PageFlags.None;
+                page.Type = PageType.None;
+                page.Mapping = null;
+                page.MapCount = 0;
+                page.Order = 0;
+                page.CompoundHead = null;
+                page.RefCount = 1;
+                return page.Folio;
             }
 
-            if (machine.Memory.PeekPage(pfn)?.IsHwpoison == true || !zone.TakePageOffBuddy(pfn))
-            {
-                continue;
-            }
-
-            var page = machine.Memory.PfnToPage(pfn);
-            page.Flags = PageFlags.None;
-            page.Type = PageType.None;
-            page.Mapping = null;
-            page.MapCount = 0;
-            page.Order = 0;
-            page.CompoundHead = null;
-            page.RefCount = 1;
-            return page.Folio;
+            return null;
         }
-
-        return null;
     }
 }

@@ -19,19 +19,22 @@ public static class CopyPage
     [KernelSymbol("arch/riscv/include/asm/page.h", "copy_page")]
     public static void Run(Machine machine, ulong kto, ulong kfrom)
     {
-        var cpu = machine.CurrentCpu;
-        if (cpu.TryCopyFast(kto, kfrom, PhysicalMemory.PageSize))
+        using (machine.Tracer.Enter("copy_page"))
         {
-            return;
-        }
+            var cpu = machine.CurrentCpu;
+            if (cpu.TryCopyFast(kto, kfrom, PhysicalMemory.PageSize))
+            {
+                return;
+            }
 
-        Span<byte> word = stackalloc byte[8];
-        for (ulong offset = 0; offset < PhysicalMemory.PageSize; offset += 8)
-        {
-            // No extable entry: a hardware error here kills the kernel inside the trap handler, so a load that
-            // returns came back Ok.
-            cpu.Load(Load, kfrom + offset, word);
-            cpu.Store(Store, kto + offset, word);
+            Span<byte> word = stackalloc byte[8];
+            for (ulong offset = 0; offset < PhysicalMemory.PageSize; offset += 8)
+            {
+                // No extable entry: a hardware error here kills the kernel inside the trap handler, so a load that
+                // returns came back Ok.
+                cpu.Load(Load, kfrom + offset, word);
+                cpu.Store(Store, kto + offset, word);
+            }
         }
     }
 }

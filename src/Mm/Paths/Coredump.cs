@@ -136,22 +136,25 @@ public static class Coredump
     [KernelSymbol("mm/gup.c", "get_dump_page")]
     private static Page? GetDumpPage(Machine machine, ulong addr)
     {
-        var mm = machine.CurrentCpu.Current!.Mm!;
-        var (pte, level) = mm.PageTable.Walk(addr);
-        if (pte.Kind == PteKind.Swap && mm.FindVma(addr) is { } vma &&
-            (Memory.HandleMmFault(machine, vma, addr, FaultFlags.None) & Memory.VmFaultError) == 0)
+        using (machine.Tracer.Enter("get_dump_page"))
         {
-            (pte, level) = mm.PageTable.Walk(addr);
-        }
+            var mm = machine.CurrentCpu.Current!.Mm!;
+            var (pte, level) = mm.PageTable.Walk(addr);
+            if (pte.Kind == PteKind.Swap && mm.FindVma(addr) is { } vma &&
+                (Memory.HandleMmFault(machine, vma, addr, FaultFlags.None) & Memory.VmFaultError) == 0)
+            {
+                (pte, level) = mm.PageTable.Walk(addr);
+            }
 
-        if (Rmap.VmNormalPage(machine, pte) is not { } head)
-        {
-            return null;
-        }
+            if (Rmap.VmNormalPage(machine, pte) is not { } head)
+            {
+                return null;
+            }
 
-        var page = machine.Memory.PfnToPage(head.Pfn + ((addr & ((1UL << (int)level) - 1)) >> PhysicalMemory.PageShift));
-        page.Folio.Head.RefCount++;
-        return page;
+            var page = machine.Memory.PfnToPage(head.Pfn + ((addr & ((1UL << (int)level) - 1)) >> PhysicalMemory.PageShift));
+            page.Folio.Head.RefCount++;
+            return page;
+        }
     }
 
     /// <summary>vma_dump_size() with the default coredump_filter: whether the whole VMA is dumped.</summary>

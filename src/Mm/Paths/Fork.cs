@@ -125,13 +125,16 @@ public static class Fork
     [KernelSymbol("mm/memory.c", "copy_pmd_range")]
     private static int CopyPmdRange(Machine machine, Vma dst, Vma src, ulong start, ulong end)
     {
-        var (pmd, level) = src.Mm.PageTable.Walk(start);
-        if (level == PageTableLevel.Pmd && CopyHugePmd(machine, dst, src, start & ~(Memory.HpagePmdSize - 1), pmd) == 0)
+        using (machine.Tracer.Enter("copy_pmd_range"))
         {
-            return 0;
-        }
+            var (pmd, level) = src.Mm.PageTable.Walk(start);
+            if (level == PageTableLevel.Pmd && CopyHugePmd(machine, dst, src, start & ~(Memory.HpagePmdSize - 1), pmd) == 0)
+            {
+                return 0;
+            }
 
-        return CopyPteRange(machine, dst, src, start, end);
+            return CopyPteRange(machine, dst, src, start, end);
+        }
     }
 
     /// <summary>
@@ -215,17 +218,20 @@ public static class Fork
     [KernelSymbol("mm/memory.c", "copy_nonpresent_pte")]
     private static void CopyNonpresentPte(Machine machine, Vma dst, Vma src, ulong addr, Pte pte)
     {
-        if (pte.Kind == PteKind.Swap)
+        using (machine.Tracer.Enter("copy_nonpresent_pte"))
         {
-            machine.Mm.Swap.SwapDuplicate(pte.SwapOffset);
-        }
-        else if (pte.Kind == PteKind.Migration && pte.Write && Memory.IsCowMapping(src.Flags))
-        {
-            pte = pte with { Write = false };
-            src.Mm.PageTable.Set(addr, pte);
-        }
+            if (pte.Kind == PteKind.Swap)
+            {
+                machine.Mm.Swap.SwapDuplicate(pte.SwapOffset);
+            }
+            else if (pte.Kind == PteKind.Migration && pte.Write && Memory.IsCowMapping(src.Flags))
+            {
+                pte = pte with { Write = false };
+                src.Mm.PageTable.Set(addr, pte);
+            }
 
-        dst.Mm.PageTable.Set(addr, pte);
+            dst.Mm.PageTable.Set(addr, pte);
+        }
     }
 
     /// <summary>
@@ -235,37 +241,40 @@ public static class Fork
     [KernelSymbol("mm/memory.c", "copy_present_ptes")]
     private static int CopyPresentPte(Machine machine, Vma dst, Vma src, ulong addr, Pte pte, ref Folio? prealloc)
     {
-        if (Rmap.VmNormalPage(machine, pte) is { } page)
+        using (machine.Tracer.Enter("copy_present_ptes"))
         {
-            var folio = page.Folio;
-            folio.Head.RefCount++;
-            if (folio.IsAnon)
+            if (Rmap.VmNormalPage(machine, pte) is { } page)
             {
-                if (FolioTryDupAnonRmapPte(folio, page, src) != 0)
+                var folio = page.Folio;
+                folio.Head.RefCount++;
+                if (folio.IsAnon)
                 {
-                    machine.PutFolio(folio);
-                    return CopyPresentPage(machine, dst, src, addr, page, ref prealloc);
-                }
+                    if (FolioTryDupAnonRmapPte(folio, page, src) != 0)
+                    {
+                        machine.PutFolio(folio);
+                        return CopyPresentPage(machine, dst, src, addr, page, ref prealloc);
+                    }
 
-                if (folio.Mapping is KsmStableNode ksm)
+                    if (folio.Mapping is KsmStableNode ksm)
+                    {
+                        ksm.AddRmapItem(dst, addr);
+                    }
+                }
+                else
                 {
-                    ksm.AddRmapItem(dst, addr);
+                    Rmap.FolioAddFileRmapPte(folio);
                 }
             }
-            else
+
+            if (Memory.IsCowMapping(src.Flags) && pte.Write)
             {
-                Rmap.FolioAddFileRmapPte(folio);
+                pte = pte with { Write = false };
+                src.Mm.PageTable.Set(addr, pte);
             }
-        }
 
-        if (Memory.IsCowMapping(src.Flags) && pte.Write)
-        {
-            pte = pte with { Write = false };
-            src.Mm.PageTable.Set(addr, pte);
+            dst.Mm.PageTable.Set(addr, (src.Flags & VmFlags.Shared) != 0 ? pte with { Dirty = false } : pte);
+            return 0;
         }
-
-        dst.Mm.PageTable.Set(addr, (src.Flags & VmFlags.Shared) != 0 ? pte with { Dirty = false } : pte);
-        return 0;
     }
 
     /// <summary>

@@ -299,15 +299,18 @@ public static class Khugepaged
     [KernelSymbol("mm/khugepaged.c", "__collapse_huge_page_swapin")]
     private static ScanResult CollapseHugePageSwapin(Machine machine, Vma vma, ulong haddr)
     {
-        foreach (var (address, pte) in vma.Mm.PageTable.PtesIn(haddr, haddr + Memory.HpagePmdSize).ToList())
+        using (machine.Tracer.Enter("__collapse_huge_page_swapin"))
         {
-            if (!pte.IsPresent && (SwapFault.DoSwapPage(machine, vma, address, pte, FaultFlags.None) & Memory.VmFaultError) != 0)
+            foreach (var (address, pte) in vma.Mm.PageTable.PtesIn(haddr, haddr + Memory.HpagePmdSize).ToList())
             {
-                return ScanResult.ScanFail;
+                if (!pte.IsPresent && (SwapFault.DoSwapPage(machine, vma, address, pte, FaultFlags.None) & Memory.VmFaultError) != 0)
+                {
+                    return ScanResult.ScanFail;
+                }
             }
-        }
 
-        return ScanResult.ScanSucceed;
+            return ScanResult.ScanSucceed;
+        }
     }
 
     /// <summary>
@@ -448,12 +451,15 @@ public static class Khugepaged
     [KernelSymbol("mm/khugepaged.c", "release_pte_pages")]
     private static void ReleasePtePages(Machine machine, List<Folio> isolated)
     {
-        foreach (var folio in isolated)
+        using (machine.Tracer.Enter("release_pte_pages"))
         {
-            folio.Clear(PageFlags.Locked);
-        }
+            foreach (var folio in isolated)
+            {
+                folio.Clear(PageFlags.Locked);
+            }
 
-        Migrate.PutbackMovablePages(machine, isolated);
+            Migrate.PutbackMovablePages(machine, isolated);
+        }
     }
 
     // pmd_populate() with the original table: every saved entry comes back.

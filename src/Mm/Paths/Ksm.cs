@@ -149,40 +149,46 @@ public static class Ksm
     [KernelSymbol("mm/ksm.c", "try_to_merge_one_page")]
     private static bool TryToMergeOnePage(Machine machine, Vma vma, ulong address, Page page, Page? kpage)
     {
-        var folio = page.Folio;
-        if (folio.RefCount != folio.MapCount)
+        using (machine.Tracer.Enter("try_to_merge_one_page"))
         {
-            return false;
-        }
+            var folio = page.Folio;
+            if (folio.RefCount != folio.MapCount)
+            {
+                return false;
+            }
 
-        var table = vma.Mm.PageTable;
-        var (pte, _) = table.Walk(address);
-        table.Set(address, pte with { Write = false });
-        page.Clear(PageFlags.AnonExclusive);
-        if (kpage is null)
-        {
-            var node = new KsmStableNode();
-            node.AddRmapItem(vma, address);
-            folio.Head.Mapping = node;
+            var table = vma.Mm.PageTable;
+            var (pte, _) = table.Walk(address);
+            table.Set(address, pte with { Write = false });
+            page.Clear(PageFlags.AnonExclusive);
+            if (kpage is null)
+            {
+                var node = new KsmStableNode();
+                node.AddRmapItem(vma, address);
+                folio.Head.Mapping = node;
+                return true;
+            }
+
+            ReplacePage(machine, vma, address, page, kpage);
             return true;
         }
-
-        ReplacePage(machine, vma, address, page, kpage);
-        return true;
     }
 
     /// <summary>replace_page(): the PTE maps the KSM page read-only; the old page loses the mapping and its reference.</summary>
     [KernelSymbol("mm/ksm.c", "replace_page")]
     private static void ReplacePage(Machine machine, Vma vma, ulong address, Page page, Page kpage)
     {
-        var kfolio = kpage.Folio;
-        kfolio.Head.RefCount++;
-        Rmap.FolioAddAnonRmapPte(kfolio);
-        ((KsmStableNode)kfolio.Mapping!).AddRmapItem(vma, address);
-        vma.Mm.PageTable.Set(address, Pte.Present(kpage.Pfn, write: false));
-        var old = page.Folio;
-        Rmap.FolioRemoveRmapPte(old);
-        machine.PutFolio(old);
+        using (machine.Tracer.Enter("replace_page"))
+        {
+            var kfolio = kpage.Folio;
+            kfolio.Head.RefCount++;
+            Rmap.FolioAddAnonRmapPte(kfolio);
+            ((KsmStableNode)kfolio.Mapping!).AddRmapItem(vma, address);
+            vma.Mm.PageTable.Set(address, Pte.Present(kpage.Pfn, write: false));
+            var old = page.Folio;
+            Rmap.FolioRemoveRmapPte(old);
+            machine.PutFolio(old);
+        }
     }
 
     /// <summary>
@@ -192,25 +198,28 @@ public static class Ksm
     [KernelSymbol("mm/ksm.c", "memcmp_pages")]
     private static bool MemcmpPages(Machine machine, Page a, Page b)
     {
-        var memory = machine.Memory;
-        if (!memory.RangeHasPoison(a.PhysAddr, PhysicalMemory.PageSize) && !memory.RangeHasPoison(b.PhysAddr, PhysicalMemory.PageSize))
+        using (machine.Tracer.Enter("memcmp_pages"))
         {
-            return memory.FrameForRead(a.Pfn).SequenceEqual(memory.FrameForRead(b.Pfn));
-        }
-
-        var cpu = machine.CurrentCpu;
-        Span<byte> x = stackalloc byte[8];
-        Span<byte> y = stackalloc byte[8];
-        for (ulong offset = 0; offset < PhysicalMemory.PageSize; offset += 8)
-        {
-            cpu.Load(MemcmpLoad, machine.PageAddress(a) + offset, x);
-            cpu.Load(MemcmpLoad, machine.PageAddress(b) + offset, y);
-            if (!x.SequenceEqual(y))
+            var memory = machine.Memory;
+            if (!memory.RangeHasPoison(a.PhysAddr, PhysicalMemory.PageSize) && !memory.RangeHasPoison(b.PhysAddr, PhysicalMemory.PageSize))
             {
-                return false;
+                return memory.FrameForRead(a.Pfn).SequenceEqual(memory.FrameForRead(b.Pfn));
             }
-        }
 
-        return true;
+            var cpu = machine.CurrentCpu;
+            Span<byte> x = stackalloc byte[8];
+            Span<byte> y = stackalloc byte[8];
+            for (ulong offset = 0; offset < PhysicalMemory.PageSize; offset += 8)
+            {
+                cpu.Load(MemcmpLoad, machine.PageAddress(a) + offset, x);
+                cpu.Load(MemcmpLoad, machine.PageAddress(b) + offset, y);
+                if (!x.SequenceEqual(y))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

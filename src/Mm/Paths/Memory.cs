@@ -297,13 +297,16 @@ public static class Memory
     [KernelSymbol("mm/truncate.c", "mapping_evict_folio")]
     private static bool MappingEvictFolio(Machine machine, Folio folio)
     {
-        if (folio.Test(PageFlags.Dirty) || folio.Test(PageFlags.Writeback) || folio.MapCount > 0 || folio.RefCount > 2)
+        using (machine.Tracer.Enter("mapping_evict_folio"))
         {
-            return false;
-        }
+            if (folio.Test(PageFlags.Dirty) || folio.Test(PageFlags.Writeback) || folio.MapCount > 0 || folio.RefCount > 2)
+            {
+                return false;
+            }
 
-        machine.Filemap.RemoveFromPageCache(folio);
-        return true;
+            machine.Filemap.RemoveFromPageCache(folio);
+            return true;
+        }
     }
 
     /// <summary>
@@ -313,17 +316,20 @@ public static class Memory
     [KernelSymbol("mm/memory.c", "finish_fault")]
     private static void FinishFault(Machine machine, Vma vma, ulong address, Page page, bool write, bool anonCopy)
     {
-        var folio = page.Folio;
-        if (anonCopy)
+        using (machine.Tracer.Enter("finish_fault"))
         {
-            Rmap.FolioAddNewAnonRmap(machine, folio, vma, address, exclusive: true);
-            Rmap.FolioAddLru(folio);
-        }
-        else
-        {
-            Rmap.FolioAddFileRmapPte(folio);
-        }
+            var folio = page.Folio;
+            if (anonCopy)
+            {
+                Rmap.FolioAddNewAnonRmap(machine, folio, vma, address, exclusive: true);
+                Rmap.FolioAddLru(folio);
+            }
+            else
+            {
+                Rmap.FolioAddFileRmapPte(folio);
+            }
 
-        vma.Mm.PageTable.Set(PageAlign(address), Pte.Present(page.Pfn, write && MaybeMkwrite(vma), dirty: write));
+            vma.Mm.PageTable.Set(PageAlign(address), Pte.Present(page.Pfn, write && MaybeMkwrite(vma), dirty: write));
+        }
     }
 }

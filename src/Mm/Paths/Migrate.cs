@@ -45,17 +45,20 @@ public static class Migrate
     [KernelSymbol("mm/migrate.c", "putback_movable_pages")]
     public static void PutbackMovablePages(Machine machine, List<Folio> folios)
     {
-        foreach (var folio in folios)
+        using (machine.Tracer.Enter("putback_movable_pages"))
         {
-            if (!folio.IsHugetlb)
+            foreach (var folio in folios)
             {
-                Rmap.FolioAddLru(folio);
+                if (!folio.IsHugetlb)
+                {
+                    Rmap.FolioAddLru(folio);
+                }
+
+                machine.PutFolio(folio);
             }
 
-            machine.PutFolio(folio);
+            folios.Clear();
         }
-
-        folios.Clear();
     }
 
     /// <summary>
@@ -253,18 +256,21 @@ public static class Migrate
     [KernelSymbol("mm/migrate.c", "folio_migrate_mapping")]
     private static void FolioMigrateMapping(Machine machine, Folio dst, Folio src)
     {
-        dst.Head.Mapping = src.Mapping;
-        dst.Head.Index = src.Index;
-        if (src.Mapping is AddressSpace space)
+        using (machine.Tracer.Enter("folio_migrate_mapping"))
         {
-            space.Pages[src.Index] = dst;
-            dst.Head.RefCount++;
-            src.Head.RefCount--;
-        }
+            dst.Head.Mapping = src.Mapping;
+            dst.Head.Index = src.Index;
+            if (src.Mapping is AddressSpace space)
+            {
+                space.Pages[src.Index] = dst;
+                dst.Head.RefCount++;
+                src.Head.RefCount--;
+            }
 
-        if (src.Test(PageFlags.Swapcache))
-        {
-            machine.Mm.SwapCache.Replace(src, dst);
+            if (src.Test(PageFlags.Swapcache))
+            {
+                machine.Mm.SwapCache.Replace(src, dst);
+            }
         }
     }
 
@@ -272,16 +278,19 @@ public static class Migrate
     [KernelSymbol("mm/migrate.c", "folio_migrate_flags")]
     private static void FolioMigrateFlags(Machine machine, Folio dst, Folio src)
     {
-        const PageFlags moved = PageFlags.Uptodate | PageFlags.Dirty | PageFlags.Referenced | PageFlags.Active | PageFlags.Swapbacked |
-            PageFlags.Workingset | PageFlags.Unevictable | PageFlags.Mlocked | PageFlags.MteTagged;
-        dst.Set(src.Flags & moved);
-        for (ulong i = 0; i < src.NrPages; i++)
+        using (machine.Tracer.Enter("folio_migrate_flags"))
         {
-            var from = src.PageAt(machine.Memory, i);
-            if (from.Test(PageFlags.AnonExclusive))
+            const PageFlags moved = PageFlags.Uptodate | PageFlags.Dirty | PageFlags.Referenced | PageFlags.Active | PageFlags.Swapbacked |
+                PageFlags.Workingset | PageFlags.Unevictable | PageFlags.Mlocked | PageFlags.MteTagged;
+            dst.Set(src.Flags & moved);
+            for (ulong i = 0; i < src.NrPages; i++)
             {
-                dst.PageAt(machine.Memory, i).Set(PageFlags.AnonExclusive);
-                from.Clear(PageFlags.AnonExclusive);
+                var from = src.PageAt(machine.Memory, i);
+                if (from.Test(PageFlags.AnonExclusive))
+                {
+                    dst.PageAt(machine.Memory, i).Set(PageFlags.AnonExclusive);
+                    from.Clear(PageFlags.AnonExclusive);
+                }
             }
         }
     }

@@ -87,40 +87,43 @@ public static class MovePages
     [KernelSymbol("mm/migrate.c", "add_page_for_migration")]
     private static int AddPageForMigration(Machine machine, MmStruct mm, ulong address, int node, List<Folio> pagelist)
     {
-        if (mm.FindVma(address) is null)
+        using (machine.Tracer.Enter("add_page_for_migration"))
         {
-            return -Errno.EFAULT;
-        }
+            if (mm.FindVma(address) is null)
+            {
+                return -Errno.EFAULT;
+            }
 
-        var (pte, level) = mm.PageTable.Walk(address);
-        if (!pte.IsPresent)
-        {
-            return -Errno.ENOENT;
-        }
+            var (pte, level) = mm.PageTable.Walk(address);
+            if (!pte.IsPresent)
+            {
+                return -Errno.ENOENT;
+            }
 
-        if (Rmap.VmNormalPage(machine, pte) is not { } head)
-        {
-            return -Errno.EFAULT;
-        }
+            if (Rmap.VmNormalPage(machine, pte) is not { } head)
+            {
+                return -Errno.EFAULT;
+            }
 
-        var folio = machine.Memory.PfnToPage(head.Pfn + ((address & ((1UL << (int)level) - 1)) >> PhysicalMemory.PageShift)).Folio;
-        if (folio.Head.Nid == node)
-        {
-            return 0;
-        }
+            var folio = machine.Memory.PfnToPage(head.Pfn + ((address & ((1UL << (int)level) - 1)) >> PhysicalMemory.PageShift)).Folio;
+            if (folio.Head.Nid == node)
+            {
+                return 0;
+            }
 
-        if (folio.MapCount > 1)
-        {
-            return -Errno.EACCES;
-        }
+            if (folio.MapCount > 1)
+            {
+                return -Errno.EACCES;
+            }
 
-        if (!Migrate.IsolateFolio(folio))
-        {
-            return -Errno.EBUSY;
-        }
+            if (!Migrate.IsolateFolio(folio))
+            {
+                return -Errno.EBUSY;
+            }
 
-        pagelist.Add(folio);
-        return 1;
+            pagelist.Add(folio);
+            return 1;
+        }
     }
 
     /// <summary>
@@ -131,23 +134,26 @@ public static class MovePages
     [KernelSymbol("mm/migrate.c", "move_pages_and_store_status")]
     private static long MovePagesAndStoreStatus(Machine machine, int node, List<Folio> pagelist, int[] status, int start, int i, int nrPages)
     {
-        if (pagelist.Count == 0)
+        using (machine.Tracer.Enter("move_pages_and_store_status"))
         {
+            if (pagelist.Count == 0)
+            {
+                return 0;
+            }
+
+            long err = DoMovePagesToNode(machine, pagelist, node);
+            if (err != 0)
+            {
+                return err > 0 ? err + nrPages - i : err;
+            }
+
+            for (var j = start; j < i; j++)
+            {
+                status[j] = node;
+            }
+
             return 0;
         }
-
-        long err = DoMovePagesToNode(machine, pagelist, node);
-        if (err != 0)
-        {
-            return err > 0 ? err + nrPages - i : err;
-        }
-
-        for (var j = start; j < i; j++)
-        {
-            status[j] = node;
-        }
-
-        return 0;
     }
 
     /// <summary>do_move_pages_to_node(): migrate_pages(MIGRATE_SYNC, MR_SYSCALL) to the node; what did not move is put back.</summary>

@@ -39,20 +39,23 @@ public static class Rmap
     [KernelSymbol("mm/hugetlb.c", "hugetlb_add_new_anon_rmap")]
     public static void FolioAddNewAnonRmap(Machine machine, Folio folio, Vma vma, ulong address, bool exclusive)
     {
-        var head = folio.Head;
-        head.Mapping = AnonVmaPrepare(vma);
-        head.Index = vma.LinearPageIndex(address);
-        head.MapCount = 1;
-        folio.Set(PageFlags.Swapbacked | PageFlags.Uptodate);
-        if (!exclusive)
+        using (machine.Tracer.Enter("folio_add_new_anon_rmap"))
         {
-            return;
-        }
+            var head = folio.Head;
+            head.Mapping = AnonVmaPrepare(vma);
+            head.Index = vma.LinearPageIndex(address);
+            head.MapCount = 1;
+            folio.Set(PageFlags.Swapbacked | PageFlags.Uptodate);
+            if (!exclusive)
+            {
+                return;
+            }
 
-        var pages = folio.IsHugetlb ? 1UL : folio.NrPages;
-        for (ulong i = 0; i < pages; i++)
-        {
-            folio.PageAt(machine.Memory, i).Set(PageFlags.AnonExclusive);
+            var pages = folio.IsHugetlb ? 1UL : folio.NrPages;
+            for (ulong i = 0; i < pages; i++)
+            {
+                folio.PageAt(machine.Memory, i).Set(PageFlags.AnonExclusive);
+            }
         }
     }
 

@@ -95,14 +95,17 @@ public static class SwapFault
     [KernelSymbol("mm/swap_state.c", "swapin_readahead")]
     private static Folio? SwapinReadahead(Machine machine, ulong offset)
     {
-        if (machine.Allocator.AllocFolio(0) is not { } folio)
+        using (machine.Tracer.Enter("swapin_readahead"))
         {
-            return null;
-        }
+            if (machine.Allocator.AllocFolio(0) is not { } folio)
+            {
+                return null;
+            }
 
-        machine.Memory.Write(folio.Head.PhysAddr, machine.Mm.Swap.Read(offset));
-        folio.Set(PageFlags.Uptodate | PageFlags.Swapbacked);
-        machine.Mm.SwapCache.AddToSwapCache(folio, offset);
-        return folio;
+            machine.Memory.Write(folio.Head.PhysAddr, machine.Mm.Swap.Read(offset));
+            folio.Set(PageFlags.Uptodate | PageFlags.Swapbacked);
+            machine.Mm.SwapCache.AddToSwapCache(folio, offset);
+            return folio;
+        }
     }
 }

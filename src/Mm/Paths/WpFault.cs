@@ -42,24 +42,27 @@ public static class WpFault
     [KernelSymbol("mm/memory.c", "wp_can_reuse_anon_folio")]
     private static bool WpCanReuseAnonFolio(Machine machine, Folio folio, Vma vma)
     {
-        if (folio.IsLarge || Rmap.FolioTestKsm(folio) || folio.RefCount > 1 + (folio.Test(PageFlags.Swapcache) ? 1 : 0))
+        using (machine.Tracer.Enter("wp_can_reuse_anon_folio"))
         {
-            return false;
-        }
+            if (folio.IsLarge || Rmap.FolioTestKsm(folio) || folio.RefCount > 1 + (folio.Test(PageFlags.Swapcache) ? 1 : 0))
+            {
+                return false;
+            }
 
-        if (folio.Test(PageFlags.Swapcache))
-        {
-            machine.Mm.SwapCache.FolioFreeSwap(folio);
-        }
+            if (folio.Test(PageFlags.Swapcache))
+            {
+                machine.Mm.SwapCache.FolioFreeSwap(folio);
+            }
 
-        if (folio.RefCount != 1)
-        {
-            return false;
-        }
+            if (folio.RefCount != 1)
+            {
+                return false;
+            }
 
-        // folio_move_anon_rmap(): the folio now belongs to this VMA's anon_vma.
-        folio.Head.Mapping = Rmap.AnonVmaPrepare(vma);
-        return true;
+            // folio_move_anon_rmap(): the folio now belongs to this VMA's anon_vma.
+            folio.Head.Mapping = Rmap.AnonVmaPrepare(vma);
+            return true;
+        }
     }
 
     /// <summary>wp_page_reuse(): the PTE becomes writable and dirty.</summary>

@@ -17,7 +17,7 @@ public sealed class TraceTests
 
         var calls = h.Machine.Tracer.Lines.Select(l => l.Trim()).Where(l => l.EndsWith("() {", StringComparison.Ordinal)).Select(l => l[..^4]).ToArray();
         Assert.Equal(
-            ["do_user_addr_fault", "handle_mm_fault", "__handle_mm_fault", "handle_pte_fault", "do_wp_page", "wp_page_copy", "__wp_page_copy_user",
+            ["do_user_addr_fault", "handle_mm_fault", "__handle_mm_fault", "handle_pte_fault", "do_wp_page", "wp_can_reuse_anon_folio", "wp_page_copy", "__wp_page_copy_user",
                 "copy_mc_user_highpage", "mm_fault_error"],
             calls);
         Assert.Contains(h.Machine.Tracer.Lines, l => l.Trim() == $"/* MCE: Killing cow:{child.Pid} due to hardware memory corruption fault at {vma.Start:x} */");
