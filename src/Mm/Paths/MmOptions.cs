@@ -14,8 +14,8 @@ public sealed record MmOptions
 
     /// <summary>
     /// How a VM_FAULT_HWPOISON[_LARGE] user fault is signalled. Default <see cref="HwpoisonFaultSignal.DoSigbus"/>
-    /// (x86's do_sigbus, the reference behaviour in the kernel's hwpoison documentation and selftests); the
-    /// arm64 and RISC-V profiles pick their own.
+    /// (x86's do_sigbus, the form shared/reference/kernel-paths.md describes); arm64 and RISC-V profiles must pick
+    /// theirs, since their fault handlers differ.
     /// </summary>
     public HwpoisonFaultSignal HwpoisonFaultSignal { get; init; } = HwpoisonFaultSignal.DoSigbus;
 
