@@ -45,7 +45,7 @@ public static class Coredump
     /// emitted.
     /// </summary>
     [KernelSymbol("fs/coredump.c", "dump_user_range")]
-    public static bool DumpUserRange(Machine machine, CoreFile core, ulong start, ulong len)
+    private static bool DumpUserRange(Machine machine, CoreFile core, ulong start, ulong len)
     {
         using (machine.Tracer.Enter("dump_user_range"))
         {

@@ -53,7 +53,8 @@ public static class Khugepaged
     /// madvise(MADV_COLLAPSE) via madvise_collapse(): collapses every aligned 2 MiB range in
     /// [<paramref name="start"/>, <paramref name="start"/> + <paramref name="len"/>) in <paramref name="task"/>'s
     /// context, without khugepaged's limits. 0 when all were collapsed, else madvise_collapse_errno() of the last
-    /// failure (SCAN_COPY_MC: -EINVAL).
+    /// failure (SCAN_COPY_MC: -EINVAL). The range must lie in one VMA (madvise's walk over several is not
+    /// modelled); an unmapped range is -ENOMEM, a hugetlb or VM_NOHUGEPAGE one -EINVAL.
     /// </summary>
     [KernelSymbol("mm/khugepaged.c", "madvise_collapse")]
     public static int MadviseCollapse(Machine machine, TaskStruct task, ulong start, ulong len)
