@@ -36,6 +36,7 @@ public sealed class Machine
 
         Cpus = Enumerable.Range(0, config.Cpus).Select(i => new Cpu(this, i)).ToArray();
         Filemap = new Filemap(this);
+        Mm = new MmGlobals(this);
         Arch = architecture(this);
         MemoryFailureHandler = memoryFailure?.Invoke(this) ?? new MemoryFailureNotConfigured();
         Ghes = ghes?.Invoke(this) ?? new GhesNotConfigured();
@@ -76,6 +77,9 @@ public sealed class Machine
 
     /// <summary>The page cache operations.</summary>
     public Filemap Filemap { get; }
+
+    /// <summary>The mm's machine-wide state: swap, the zero page, the mm kernel threads.</summary>
+    public MmGlobals Mm { get; }
 
     /// <summary>Sysctls.</summary>
     public Sysctl Sysctl { get; } = new();

@@ -27,6 +27,9 @@ public sealed record MachineConfig
     /// <summary>1 GiB huge pages reserved at boot.</summary>
     public int Hugepages1G { get; init; }
 
+    /// <summary>The mm paths' version, configuration and architecture choices (see <see cref="MmOptions"/>).</summary>
+    public MmOptions Mm { get; init; } = new();
+
     /// <summary>Checks every field.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message names it and the valid range.</exception>
     public void Validate()
@@ -61,5 +64,7 @@ public sealed record MachineConfig
         {
             throw new ArgumentException("huge page counts must not be negative");
         }
+
+        Mm.Validate();
     }
 }

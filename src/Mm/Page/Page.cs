@@ -32,6 +32,12 @@ public sealed class Page
     /// <summary>Number of page table entries that map this page (the kernel stores _mapcount as this minus one).</summary>
     public int MapCount { get; set; }
 
+    /// <summary>
+    /// folio->_pincount on the head of a large folio: FOLL_PIN pins (pin_user_pages). An order-0 page has no such
+    /// field; its pins are GUP_PIN_COUNTING_BIAS references in <see cref="RefCount"/>.
+    /// </summary>
+    public int PinCount { get; set; }
+
     /// <summary>page->mapping: the anon_vma or address_space, null for kernel and free pages.</summary>
     public IPageMapping? Mapping { get; set; }
 

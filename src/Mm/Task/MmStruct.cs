@@ -19,6 +19,12 @@ public sealed class MmStruct
     /// <summary>The page tables.</summary>
     public PageTable PageTable { get; } = new();
 
+    /// <summary>
+    /// MMF_HAS_PINNED: some page of this mm was pinned with FOLL_PIN, so fork must copy pinned anonymous pages
+    /// instead of sharing them (folio_needs_cow_for_dma). Set by pin_user_pages and never cleared.
+    /// </summary>
+    public bool HasPinned { get; set; }
+
     /// <summary>VMAs in address order.</summary>
     public IReadOnlyList<Vma> Vmas => _vmas.Values.AsReadOnly();
 

@@ -39,6 +39,9 @@ public sealed class Vma
     /// <summary>anon_vma: set once the mapping has anonymous pages (private COW copies included).</summary>
     public AnonVma? AnonVma { get; set; }
 
+    /// <summary>hstate_vma(): the huge page size of a VM_HUGETLB mapping (its hugetlbfs mount's page size); null otherwise.</summary>
+    public Hstate? Hstate { get; set; }
+
     /// <summary>vma_is_anonymous().</summary>
     [KernelSymbol("include/linux/mm.h", "vma_is_anonymous")]
     public bool IsAnonymous => File is null;

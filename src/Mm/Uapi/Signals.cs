@@ -28,6 +28,7 @@ public static class Signals
     public const int BUS_MCEERR_AO = 5;
 
     public const int SEGV_MAPERR = 1;
+    public const int SEGV_ACCERR = 2;
 
     /// <summary>The kernel's name of a signal number ("SIGBUS").</summary>
     public static string Name(int signo) => signo switch
@@ -49,6 +50,7 @@ public static class Signals
         (SIGBUS, BUS_MCEERR_AR) => "BUS_MCEERR_AR",
         (SIGBUS, BUS_MCEERR_AO) => "BUS_MCEERR_AO",
         (SIGSEGV, SEGV_MAPERR) => "SEGV_MAPERR",
+        (SIGSEGV, SEGV_ACCERR) => "SEGV_ACCERR",
         _ => code.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

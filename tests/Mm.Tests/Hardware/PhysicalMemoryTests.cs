@@ -1,5 +1,6 @@
 namespace KernelModel.Mm.Tests.Hardware;
 
+[Collection(HostMemoryCollection.Name)]
 public sealed class PhysicalMemoryTests
 {
     private const ulong TiB = 1UL << 40;
