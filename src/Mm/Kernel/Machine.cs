@@ -37,6 +37,7 @@ public sealed class Machine
         Cpus = Enumerable.Range(0, config.Cpus).Select(i => new Cpu(this, i)).ToArray();
         Filemap = new Filemap(this);
         Arch = architecture(this);
+        Tasks.MmapBase = MmStruct.MmapBaseFor(Arch.TaskSize);
         MemoryFailureHandler = memoryFailure?.Invoke(this) ?? new MemoryFailureNotConfigured();
         Ghes = ghes?.Invoke(this) ?? new GhesNotConfigured();
     }
