@@ -37,6 +37,7 @@ public static class RiscVServiceCollectionExtensions
     }
 
     private static Profile Profile(string name, RiscVOptions options, string description) =>
-        new(name, description + "; poison delivered as a synchronous load access fault, kernel traps in NMI context (v6.4+)",
+        new(name, description + "; poison as a synchronous load access fault [assumed], kernel traps in NMI context (v6.4+), " +
+            "user consumption through firmware-first RAS: memory_failure(MF_ACTION_REQUIRED) [assumed]",
             m => new RiscVArchitecture(m, name, options));
 }
