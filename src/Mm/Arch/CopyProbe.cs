@@ -150,13 +150,17 @@ public sealed class CopyProbe
 
     private long StoredPrefix(ulong dstPa, int n, int srcOffset)
     {
-        Span<byte> d = stackalloc byte[1];
-        for (var i = 0; i < n; i++)
+        Span<byte> d = stackalloc byte[256];
+        for (var done = 0; done < n; done += d.Length)
         {
-            _machine.Memory.Read(dstPa + (ulong)i, d);
-            if (d[0] != Pattern(srcOffset + i))
+            var chunk = d[..Math.Min(d.Length, n - done)];
+            _machine.Memory.Read(dstPa + (ulong)done, chunk);
+            for (var i = 0; i < chunk.Length; i++)
             {
-                return i;
+                if (chunk[i] != Pattern(srcOffset + done + i))
+                {
+                    return done + i;
+                }
             }
         }
 

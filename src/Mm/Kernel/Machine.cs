@@ -38,6 +38,7 @@ public sealed class Machine
         Filemap = new Filemap(this);
         Mm = new MmGlobals(this);
         Arch = architecture(this);
+        Tasks.MmapBase = MmStruct.MmapBaseFor(Arch.TaskSize);
         MemoryFailureHandler = memoryFailure?.Invoke(this) ?? new MemoryFailureNotConfigured();
         Ghes = ghes?.Invoke(this) ?? new GhesNotConfigured();
     }

@@ -2,7 +2,8 @@ namespace KernelModel.Mm;
 
 /// <summary>
 /// mm_struct (include/linux/mm_types.h): a process's VMAs and page tables. New mappings are placed top-down
-/// from <see cref="MmapBase"/>, aligned to the mapping's page size, as the default mmap layout does.
+/// from the mmap base (<see cref="MmapBase"/>, or <see cref="MmapBaseFor"/> a smaller user space), aligned to
+/// the mapping's page size, as the default mmap layout does.
 /// </summary>
 [KernelSymbol("include/linux/mm_types.h", "mm_struct")]
 public sealed class MmStruct
@@ -10,8 +11,24 @@ public sealed class MmStruct
     /// <summary>mmap_base of the model's layout (below a 47-bit user space).</summary>
     public const ulong MmapBase = 0x7f00_0000_0000;
 
+    /// <summary>MIN_GAP (mm/util.c): the least room mmap_base() leaves below TASK_SIZE for the stack.</summary>
+    public const ulong MinGap = 128UL << 20;
+
     private readonly SortedList<ulong, Vma> _vmas = [];
-    private ulong _nextTop = MmapBase;
+    private ulong _nextTop;
+
+    /// <summary>An empty address space whose mappings are placed below <paramref name="mmapBase"/>.</summary>
+    public MmStruct(ulong mmapBase = MmapBase)
+    {
+        _nextTop = mmapBase;
+    }
+
+    /// <summary>
+    /// mmap_base() (mm/util.c) for a user space of <paramref name="taskSize"/> bytes: the model's base, or at
+    /// least MIN_GAP below TASK_SIZE when the user space is smaller (RV32, RISC-V Sv39).
+    /// </summary>
+    [KernelSymbol("mm/util.c", "mmap_base")]
+    public static ulong MmapBaseFor(ulong taskSize) => Math.Min(MmapBase, taskSize - MinGap);
 
     /// <summary>The task this mm belongs to (mm->owner), for reports.</summary>
     public TaskStruct? Owner { get; internal set; }

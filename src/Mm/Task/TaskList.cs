@@ -6,6 +6,9 @@ public sealed class TaskList
     private readonly SortedDictionary<int, TaskStruct> _byPid = [];
     private int _lastPid;
 
+    /// <summary>Where new processes' mmap layouts start (mmap_base for this machine's TASK_SIZE).</summary>
+    public ulong MmapBase { get; set; } = MmStruct.MmapBase;
+
     /// <summary>Every task, in pid order.</summary>
     public IEnumerable<TaskStruct> All => _byPid.Values;
 
@@ -19,7 +22,7 @@ public sealed class TaskList
     public TaskStruct CreateProcess(string comm, TaskStruct? parent = null)
     {
         var pid = ++_lastPid;
-        var task = new TaskStruct(pid, pid, comm, new MmStruct(), parent);
+        var task = new TaskStruct(pid, pid, comm, new MmStruct(MmapBase), parent);
         task.Mm!.Owner = task;
         _byPid.Add(pid, task);
         return task;

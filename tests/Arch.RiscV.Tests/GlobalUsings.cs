@@ -1,0 +1,2 @@
+global using KernelModel.Mm;
+global using KernelModel.Testing;
