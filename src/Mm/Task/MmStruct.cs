@@ -20,7 +20,7 @@ public sealed class MmStruct
     public PageTable PageTable { get; } = new();
 
     /// <summary>VMAs in address order.</summary>
-    public IReadOnlyList<Vma> Vmas => (IReadOnlyList<Vma>)_vmas.Values;
+    public IReadOnlyList<Vma> Vmas => [.. _vmas.Values];
 
     /// <summary>find_vma(): the VMA that contains <paramref name="address"/>, or null.</summary>
     [KernelSymbol("mm/mmap.c", "find_vma")]
