@@ -26,6 +26,7 @@ internal static class Golden
             return;
         }
 
+        Directory.CreateDirectory(dir);
         File.WriteAllText(receivedPath, actual);
         Xunit.Assert.Fail(expected is null
             ? $"no golden file {expectedPath}; the output was written to {receivedPath}"
