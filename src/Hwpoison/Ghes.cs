@@ -277,6 +277,7 @@ public sealed class Ghes : IGhes
     }
 
     // __ghes_print_estatus(): "{seq}[Hardware Error]: " before every line.
+    [KernelSymbol("drivers/acpi/apei/ghes.c", "__ghes_print_estatus")]
     private IEnumerable<string> EstatusLines(int sourceId, CperRecord estatus)
     {
         var pfx = string.Create(CultureInfo.InvariantCulture, $"{{{++_seqno}}}[Hardware Error]: ");
@@ -288,6 +289,7 @@ public sealed class Ghes : IGhes
     }
 
     // ghes_estatus_cache_add(): an empty or expired slot, else the one with the longest time per hit.
+    [KernelSymbol("drivers/acpi/apei/ghes.c", "ghes_estatus_cache_add")]
     private void CacheAdd(CperRecord estatus, long now)
     {
         var slot = -1;

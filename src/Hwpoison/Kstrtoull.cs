@@ -6,12 +6,13 @@ namespace KernelModel.Hwpoison;
 internal static class Kstrtoull
 {
     /// <summary>
-    /// Parses <paramref name="text"/> in <paramref name="radix"/> (0: "0x" hex, leading "0" octal, else decimal),
-    /// allowing one trailing newline: 0, -EINVAL for a malformed number or -ERANGE on overflow.
+    /// Parses <paramref name="text"/> with base 0 ("0x" hex, a leading "0" octal, else decimal) as the sysfs and
+    /// debugfs stores call it, allowing one trailing newline: 0, -EINVAL for a malformed number or -ERANGE on overflow.
     /// </summary>
     [KernelSymbol("lib/kstrtox.c", "kstrtoull")]
-    public static int Parse(string text, uint radix, out ulong value)
+    public static int Parse(string text, out ulong value)
     {
+        uint radix;
         value = 0;
         var s = text.EndsWith('\n') ? text[..^1] : text;
         if (s.StartsWith('+'))
@@ -19,21 +20,14 @@ internal static class Kstrtoull
             s = s[1..];
         }
 
-        if (radix == 0)
+        if (s.Length > 2 && s[0] == '0' && (s[1] is 'x' or 'X') && Uri.IsHexDigit(s[2]))
         {
-            if (s.Length > 1 && s[0] == '0' && (s[1] is 'x' or 'X') && s.Length > 2 && Uri.IsHexDigit(s[2]))
-            {
-                radix = 16;
-                s = s[2..];
-            }
-            else
-            {
-                radix = s.Length > 1 && s[0] == '0' ? 8u : 10u;
-            }
-        }
-        else if (radix == 16 && s.Length > 2 && s[0] == '0' && (s[1] is 'x' or 'X'))
-        {
+            radix = 16;
             s = s[2..];
+        }
+        else
+        {
+            radix = s.Length > 1 && s[0] == '0' ? 8u : 10u;
         }
 
         if (s.Length == 0)

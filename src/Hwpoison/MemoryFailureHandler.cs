@@ -80,8 +80,6 @@ public sealed class MemoryFailureHandler : IMemoryFailure
 
     internal Unpoison Unpoison { get; }
 
-    internal Rmap Rmap => _rmap;
-
     /// <summary>current on the executing CPU.</summary>
     internal TaskStruct? Current => Machine.CurrentCpu.Current;
 
@@ -237,7 +235,7 @@ public sealed class MemoryFailureHandler : IMemoryFailure
         int ret;
         if ((flags & MfFlags.CountIncreased) == 0)
         {
-            ret = GetHwpoisonPageCore(p, flags);
+            ret = GetHwpoisonPageCore(p);
             if (ret == 0)
             {
                 if (p.Folio.RefCount != 0)
@@ -263,7 +261,7 @@ public sealed class MemoryFailureHandler : IMemoryFailure
             return ret;
         }
 
-        if (p.Folio.IsHugetlb || HwpoisonHandlable(p.Folio, flags))
+        if (p.Folio.IsHugetlb || HwpoisonHandlable(p.Folio))
         {
             return 1;
         }
@@ -464,9 +462,12 @@ public sealed class MemoryFailureHandler : IMemoryFailure
         return folio.MapCount > 0 ? -Errno.EBUSY : 0;
     }
 
-    /// <summary>HWPoisonHandlable(): a page type memory-failure knows: on the LRU or free in the buddy allocator, never slab.</summary>
+    /// <summary>
+    /// HWPoisonHandlable(): a page type memory-failure knows: on the LRU or free in the buddy allocator, never slab.
+    /// (Soft offline may also migrate movable_ops pages; the model has none.)
+    /// </summary>
     [KernelSymbol("mm/memory-failure.c", "HWPoisonHandlable")]
-    internal bool HwpoisonHandlable(Folio folio, MfFlags flags) =>
+    internal bool HwpoisonHandlable(Folio folio) =>
         !folio.Test(PageFlags.Slab) && (folio.Test(PageFlags.Lru) || Machine.Allocator.IsFreeBuddyPage(folio.Pfn));
 
     // folio_mapping() + mapping_can_writeback(): a disk file's page cache, or the swap space of a swap-cache page.
@@ -477,7 +478,8 @@ public sealed class MemoryFailureHandler : IMemoryFailure
     };
 
     // __get_hwpoison_page(): hugetlb first; then only handlable pages are referenced.
-    private int GetHwpoisonPageCore(Page p, MfFlags flags)
+    [KernelSymbol("mm/memory-failure.c", "__get_hwpoison_page")]
+    private int GetHwpoisonPageCore(Page p)
     {
         var folio = p.Folio;
         if (folio.IsHugetlb)
@@ -485,7 +487,7 @@ public sealed class MemoryFailureHandler : IMemoryFailure
             return HugetlbFailure.GetHwpoisonHugetlbFolio(folio);
         }
 
-        if (!HwpoisonHandlable(folio, flags))
+        if (!HwpoisonHandlable(folio))
         {
             return -Errno.EBUSY;
         }

@@ -216,6 +216,7 @@ internal sealed class ProcessKiller(MemoryFailureHandler mf)
     }
 
     // check_hwpoisoned_entry / check_hwpoisoned_pmd_entry: does this leaf map the poisoned frame, and at which address.
+    [KernelSymbol("mm/memory-failure.c", "check_hwpoisoned_entry")]
     private ToKill? HwpoisonedEntry(TaskStruct p, RmapEntry leaf, ulong pfn)
     {
         var pages = leaf.Size >> PhysicalMemory.PageShift;

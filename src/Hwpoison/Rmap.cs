@@ -31,15 +31,15 @@ internal sealed class Rmap(Machine machine)
         _ => [],
     };
 
-    /// <summary>Every leaf that maps a page of the folio (present entries; with <paramref name="hwpoison"/> also hwpoison entries).</summary>
-    public List<RmapEntry> MappingsOf(Folio folio, bool hwpoison = false)
+    /// <summary>Every present leaf that maps a page of the folio.</summary>
+    public List<RmapEntry> MappingsOf(Folio folio)
     {
         var found = new List<RmapEntry>();
         foreach (var (vma, fixedAddress) in Candidates(folio))
         {
             if (fixedAddress is { } ksmAddress)
             {
-                AddIfMapping(found, vma, ksmAddress, folio.Pfn, hwpoison);
+                AddIfMapping(found, vma, ksmAddress, folio.Pfn);
                 continue;
             }
 
@@ -51,7 +51,7 @@ internal sealed class Rmap(Machine machine)
                     continue;
                 }
 
-                var leaf = AddIfMapping(found, vma, address, folio.Pfn + i, hwpoison);
+                var leaf = AddIfMapping(found, vma, address, folio.Pfn + i);
                 i += leaf is { } l ? (l.Address + l.Size - address) >> PhysicalMemory.PageShift : 1;
             }
         }
@@ -124,12 +124,11 @@ internal sealed class Rmap(Machine machine)
         return cleaned;
     }
 
-    private static RmapEntry? AddIfMapping(List<RmapEntry> found, Vma vma, ulong address, ulong pfn, bool hwpoison)
+    private static RmapEntry? AddIfMapping(List<RmapEntry> found, Vma vma, ulong address, ulong pfn)
     {
         var (entry, level) = vma.Mm.PageTable.Walk(address);
         var leaf = new RmapEntry(vma, address & ~((1UL << (int)level) - 1), level, entry);
-        var kind = entry.Kind == PteKind.Present || (hwpoison && entry.Kind == PteKind.Hwpoison);
-        if (!kind || leaf.PfnAt(address) != pfn)
+        if (!entry.IsPresent || leaf.PfnAt(address) != pfn)
         {
             return null;
         }

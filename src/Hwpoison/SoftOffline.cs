@@ -191,6 +191,7 @@ internal sealed class SoftOffline(MemoryFailureHandler mf, Rmap rmap)
     }
 
     // put_ref_page(): drop the reference an MF_COUNT_INCREASED caller took.
+    [KernelSymbol("mm/memory-failure.c", "put_ref_page")]
     private void PutRefPage(Page page, MfFlags flags)
     {
         if ((flags & MfFlags.CountIncreased) != 0)

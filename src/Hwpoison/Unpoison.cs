@@ -173,6 +173,7 @@ internal sealed class Unpoison(MemoryFailureHandler mf)
     }
 
     // unpoison_pr_info(): "Unpoison: %#lx: ..." through the DEFAULT_RATELIMIT_* limiter.
+    [KernelSymbol("mm/memory-failure.c", "unpoison_pr_info")]
     private void Say(ulong pfn, string what)
     {
         _ratelimit ??= new Ratelimit(Machine.Clock, Ratelimit.DefaultInterval, Ratelimit.DefaultBurst);

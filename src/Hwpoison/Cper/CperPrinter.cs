@@ -154,6 +154,7 @@ public static class CperPrinter
     }
 
     // cper_print_tstamp(): BCD fields.
+    [KernelSymbol("drivers/firmware/efi/cper.c", "cper_print_tstamp")]
     private static string Timestamp(ulong ts)
     {
         static int Bcd(ulong b) => (int)((b >> 4) * 10 + (b & 0xf));

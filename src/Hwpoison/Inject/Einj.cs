@@ -69,7 +69,7 @@ public sealed class Einj(Machine machine)
             return -Errno.ENOENT;
         }
 
-        if (Kstrtoull.Parse(value, 0, out var v) != 0)
+        if (Kstrtoull.Parse(value, out var v) != 0)
         {
             return -Errno.EINVAL;
         }

@@ -27,7 +27,7 @@ public sealed class HwpoisonInject(Machine machine)
             return -Errno.ENOENT;
         }
 
-        if (Kstrtoull.Parse(value, 0, out var val) != 0)
+        if (Kstrtoull.Parse(value, out var val) != 0)
         {
             return -Errno.EINVAL;
         }

@@ -27,7 +27,7 @@ public static class MemoryOffline
             return -Errno.EPERM;
         }
 
-        if (Kstrtoull.Parse(buf, 0, out var pa) < 0)
+        if (Kstrtoull.Parse(buf, out var pa) < 0)
         {
             return -Errno.EINVAL;
         }
