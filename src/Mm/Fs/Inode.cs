@@ -25,6 +25,9 @@ public sealed class Inode
     /// <summary>Which filesystem.</summary>
     public InodeKind Kind { get; }
 
+    /// <summary>i_sb->s_dev: the device of the filesystem holding the inode (MKDEV: major &lt;&lt; 20 | minor); hwpoison_inject's dev filters match it.</summary>
+    public uint Dev { get; set; }
+
     /// <summary>i_size in bytes.</summary>
     public ulong Size { get; set; }
 

@@ -39,4 +39,22 @@ public sealed class Hstate
     internal void Enqueue(Page head) => _free.Enqueue(head);
 
     internal Page? Dequeue() => _free.TryDequeue(out var head) ? head : null;
+
+    // Takes one particular huge page off the free list (dissolving it); false when it is not free.
+    internal bool Remove(Page head)
+    {
+        if (!_free.Contains(head))
+        {
+            return false;
+        }
+
+        var rest = _free.Where(p => p != head).ToArray();
+        _free.Clear();
+        foreach (var p in rest)
+        {
+            _free.Enqueue(p);
+        }
+
+        return true;
+    }
 }

@@ -85,6 +85,22 @@ public sealed class HugetlbPool
         h.Enqueue(folio.Head);
     }
 
+    /// <summary>
+    /// dissolve_free_hugetlb_folio() on a huge page that sits free in its pool: takes it off the free list and
+    /// dissolves it. False (nothing done) when the folio is not a free huge page.
+    /// </summary>
+    [KernelSymbol("mm/hugetlb.c", "dissolve_free_hugetlb_folio")]
+    public bool DissolveFreeHugetlbFolio(Folio folio)
+    {
+        if (!folio.IsHugetlb || folio.RefCount != 0 || Hstates.FirstOrDefault(s => s.Order == folio.Order) is not { } h || !h.Remove(folio.Head))
+        {
+            return false;
+        }
+
+        DissolveHugetlbFolio(h, folio);
+        return true;
+    }
+
     /// <summary>dissolve_free_hugetlb_folio(): turn a free huge page back into 4 KiB pages, leaving poisoned ones out.</summary>
     [KernelSymbol("mm/hugetlb.c", "dissolve_free_hugetlb_folio")]
     public void DissolveHugetlbFolio(Hstate h, Folio folio)

@@ -43,7 +43,7 @@ public sealed class MmStruct
     public bool HasPinned { get; set; }
 
     /// <summary>VMAs in address order.</summary>
-    public IReadOnlyList<Vma> Vmas => _vmas.Values.AsReadOnly();
+    public IReadOnlyList<Vma> Vmas => [.. _vmas.Values];
 
     /// <summary>find_vma(): the VMA that contains <paramref name="address"/>, or null.</summary>
     [KernelSymbol("mm/mmap.c", "find_vma")]

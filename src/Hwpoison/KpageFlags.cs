@@ -1,0 +1,45 @@
+// A kernel constant table: each member is named after its kernel macro, which is its documentation.
+#pragma warning disable CS1591
+
+using KernelModel.Mm;
+
+namespace KernelModel.Hwpoison;
+
+/// <summary>The /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h, KPF_*), with the kernel's bit numbers.</summary>
+[Flags]
+[KernelSymbol("include/uapi/linux/kernel-page-flags.h", "KPF_HWPOISON")]
+public enum KpageFlags : ulong
+{
+    None = 0,
+    Locked = 1UL << 0,
+    Error = 1UL << 1,
+    Referenced = 1UL << 2,
+    Uptodate = 1UL << 3,
+    Dirty = 1UL << 4,
+    Lru = 1UL << 5,
+    Active = 1UL << 6,
+    Slab = 1UL << 7,
+    Writeback = 1UL << 8,
+    Reclaim = 1UL << 9,
+    Buddy = 1UL << 10,
+    Mmap = 1UL << 11,
+    Anon = 1UL << 12,
+    Swapcache = 1UL << 13,
+    Swapbacked = 1UL << 14,
+    CompoundHead = 1UL << 15,
+    CompoundTail = 1UL << 16,
+    Huge = 1UL << 17,
+    Unevictable = 1UL << 18,
+    Hwpoison = 1UL << 19,
+    Nopage = 1UL << 20,
+    Ksm = 1UL << 21,
+    Thp = 1UL << 22,
+    Offline = 1UL << 23,
+    ZeroPage = 1UL << 24,
+    Idle = 1UL << 25,
+    Pgtable = 1UL << 26,
+    Reserved = 1UL << 32,
+    Mlocked = 1UL << 33,
+    Mappedtodisk = 1UL << 34,
+    Private = 1UL << 35,
+}
