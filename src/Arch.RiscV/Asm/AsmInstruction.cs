@@ -64,7 +64,7 @@ public sealed class AsmInstruction
     /// <summary>The region's number (for fast comparison while running).</summary>
     public int RegionId { get; internal set; }
 
-    /// <summary>The function it lies in, or null.</summary>
+    /// <summary>The function it lies in (outside any, the nearest label before it that is not .L), or null.</summary>
     public string? Function { get; internal set; }
 
     /// <summary>The memory-access site of a load or store (the model's PC for the trap and the extable), else null.</summary>

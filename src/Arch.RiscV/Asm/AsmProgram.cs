@@ -22,7 +22,7 @@ public sealed class AsmProgram
         foreach (var insn in instructions)
         {
             _byAddress.TryAdd(insn.Address, insn.Index);
-            insn.Function = FunctionAt(insn.Address)?.Name;
+            insn.Function = FunctionAt(insn.Address)?.Name ?? LabelBefore(insn.Address)?.Name;
         }
 
         var regions = instructions.Select(i => i.Region).Distinct(StringComparer.Ordinal).ToList();
@@ -83,6 +83,12 @@ public sealed class AsmProgram
         var aliases = Symbols.Where(s => s.AliasOf is not null && s.Address == function.Address && s.Name != function.Name).Select(s => s.Name).ToArray();
         return new AsmRoutine(this, function.Name, aliases, entry, body);
     }
+
+    // Code outside any .type @function symbol belongs to the nearest global-style (not .L) label before it.
+    private AsmSymbol? LabelBefore(ulong address) => Symbols
+        .Where(s => s.AliasOf is null && s.Address <= address && !s.Name.StartsWith(".L", StringComparison.Ordinal))
+        .OrderByDescending(s => s.Address)
+        .FirstOrDefault();
 
     // The function symbol (not an alias) whose [address, address + size) holds the address.
     private AsmSymbol? FunctionAt(ulong address) => Symbols

@@ -140,10 +140,11 @@ public static partial class PatchReader
         i++;
         while (oldLeft > 0 || newLeft > 0)
         {
-            if (i >= lines.Length)
+            // An empty line is a context line whose space a mailer stripped, unless the hunk has no context left.
+            if (i >= lines.Length || (lines[i].Length == 0 && (oldLeft == 0 || newLeft == 0)))
             {
                 throw new AsmException(header,
-                    $"hunk of {path} is cut short: the patch ends with {oldLeft} old and {newLeft} new lines of it missing");
+                    $"hunk of {path} is cut short: {oldLeft} old and {newLeft} new lines of it are missing");
             }
 
             var line = lines[i];
