@@ -3,8 +3,8 @@ using KernelModel.Arch.RiscV.Asm;
 namespace KernelModel.Arch.RiscV.Tests.Asm;
 
 /// <summary>
-/// The RISC-V seed patch, read at run time from ../shared/seeds/ next to the repository (found by walking up from the
-/// test assembly to the folder holding KernelModel.sln). Nothing of the patch is in the repository.
+/// The RISC-V seed patch, read at run time from shared/seeds/ next to the repository. Nothing of the patch is in the
+/// repository.
 /// </summary>
 internal static class SeedPatch
 {
@@ -14,19 +14,30 @@ internal static class SeedPatch
     private static readonly Lazy<AsmRoutine> Rv64Routine = new(() => PatchAssembler.Assemble(Patch, AsmTarget.Rv64));
     private static readonly Lazy<AsmRoutine> Rv32Routine = new(() => PatchAssembler.Assemble(Patch, AsmTarget.Rv32));
 
+    /// <summary>
+    /// shared/seeds/ beside the repository: ../shared from the folder holding KernelModel.sln, or from a folder above it
+    /// (a git worktree sits one level deeper than the main clone).
+    /// </summary>
     public static string Path
     {
         get
         {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "KernelModel.sln")))
             {
-                if (File.Exists(System.IO.Path.Combine(dir.FullName, "KernelModel.sln")))
+                root = root.Parent;
+            }
+
+            for (var dir = root?.Parent; dir is not null; dir = dir.Parent)
+            {
+                var seed = System.IO.Path.Combine(dir.FullName, "shared", "seeds", FileName);
+                if (File.Exists(seed))
                 {
-                    return System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "seeds", FileName));
+                    return seed;
                 }
             }
 
-            throw new InvalidOperationException($"no KernelModel.sln above {AppContext.BaseDirectory}");
+            throw new InvalidOperationException($"the seed {FileName} is not in shared/seeds/ beside the repository above {AppContext.BaseDirectory}");
         }
     }
 
