@@ -81,7 +81,7 @@ public sealed class AsmProgram
         var end = function.Size is { } size ? function.Address + size : ulong.MaxValue;
         var body = Instructions.Where(i => i.Address >= function.Address && i.Address < end).ToArray();
         var aliases = Symbols.Where(s => s.AliasOf is not null && s.Address == function.Address && s.Name != function.Name).Select(s => s.Name).ToArray();
-        return new AsmRoutine(this, function.Name, aliases, entry, body);
+        return new AsmRoutine(this, function.Name, function.Location, aliases, entry, body);
     }
 
     // Code outside any .type @function symbol belongs to the nearest global-style (not .L) label before it.

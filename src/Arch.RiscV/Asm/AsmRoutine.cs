@@ -5,10 +5,11 @@ namespace KernelModel.Arch.RiscV.Asm;
 /// <summary>One function of an assembled program: where it starts, its instructions, and the facts a reviewer reads off its exception table.</summary>
 public sealed class AsmRoutine
 {
-    internal AsmRoutine(AsmProgram program, string name, IReadOnlyList<string> aliases, AsmInstruction entry, IReadOnlyList<AsmInstruction> body)
+    internal AsmRoutine(AsmProgram program, string name, SourceLocation location, IReadOnlyList<string> aliases, AsmInstruction entry, IReadOnlyList<AsmInstruction> body)
     {
         Program = program;
         Name = name;
+        Location = location;
         Aliases = aliases;
         Entry = entry;
         Body = body;
@@ -19,6 +20,9 @@ public sealed class AsmRoutine
 
     /// <summary>The function's name (<c>__memcpy_mc</c>).</summary>
     public string Name { get; }
+
+    /// <summary>Where its label is defined (the SYM_FUNC_START line).</summary>
+    public SourceLocation Location { get; }
 
     /// <summary>Other names set to it (<c>memcpy_mc</c>, <c>__pi_memcpy_mc</c> ...).</summary>
     public IReadOnlyList<string> Aliases { get; }

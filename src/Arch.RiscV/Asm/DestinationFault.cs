@@ -14,6 +14,6 @@ public sealed record DestinationFault(long Length, long? Returned, string? Death
 {
     /// <summary>One line for the report.</summary>
     public override string ToString() => Returned is { } r
-        ? $"copy_mc_to_kernel({Length} bytes) to a destination outside the linear map returned {r}; the store fault at {Site} was {Outcome}, no oops"
+        ? $"copy_mc_to_kernel({Length} bytes) to a destination outside the linear map returned {r}, no oops: the store at {Site} faulted and the trap took {Outcome}"
         : $"copy_mc_to_kernel({Length} bytes) to a destination outside the linear map killed the kernel ({Death}) at {Site}";
 }
