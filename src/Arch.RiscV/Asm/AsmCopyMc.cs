@@ -32,6 +32,7 @@ public sealed class AsmCopyMc : IArchCopyMc
 
     /// <summary>copy_mc_to_kernel(): memcpy_mc(dst, src, len), executed.</summary>
     [KernelSymbol("arch/riscv/include/asm/uaccess.h", "copy_mc_to_kernel")]
+    [KernelSymbol("arch/riscv/lib/memcpy_mc.S", "memcpy_mc")]
     public ulong CopyMcToKernel(ulong dst, ulong src, ulong len)
     {
         LastCall = null;

@@ -7,7 +7,7 @@ namespace KernelModel.Arch.RiscV.Asm;
 /// <param name="TypeValue">The EX_TYPE_* value.</param>
 /// <param name="TypeName">Its name in <see cref="RiscVExtableTypes"/>.</param>
 /// <param name="Data">The entry's data field.</param>
-/// <param name="Location">The line that made it (the <c>_asm_extable</c> in a macro body).</param>
+/// <param name="Location">The source line that made it (outside any macro: for the template, the LOAD_B or STORE_B line).</param>
 public sealed record AsmExtableRecord(AsmInstruction Instruction, AsmInstruction Fixup, string FixupLabel, int TypeValue, string TypeName, int Data, SourceLocation Location)
 {
     /// <summary>What the fixup does, for <see cref="KernelModel.Mm.ExtableEntry.Fixup"/>: <c>6f: memcpy_mc.S:53 move a0, a2</c>.</summary>

@@ -260,7 +260,9 @@ public sealed class AsmInterpreter
         }
     }
 
-    // An access that the trap fixed up continues at the entry's fixup; anything but Ok or Fixup cannot happen in kernel mode.
+    // An access that the trap fixed up continues at the entry's fixup, as ex_handler_fixup sets epc; anything but Ok or
+    // Fixup cannot happen in kernel mode.
+    [KernelSymbol("arch/riscv/mm/extable.c", "ex_handler_fixup")]
     private int? Access(AccessResult result, AsmInstruction insn, ulong va, bool first, long storedInPhase, List<AsmFault> faults)
     {
         switch (result)

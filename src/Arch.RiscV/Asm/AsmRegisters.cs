@@ -6,9 +6,6 @@ public static class AsmRegisters
     /// <summary>x1, the return address.</summary>
     public const int Ra = 1;
 
-    /// <summary>x2, the stack pointer.</summary>
-    public const int Sp = 2;
-
     /// <summary>x10, the first argument and the return value.</summary>
     public const int A0 = 10;
 

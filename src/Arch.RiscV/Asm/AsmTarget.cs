@@ -13,9 +13,9 @@ public sealed record AsmTarget
     private AsmTarget(int xlen) => Xlen = xlen;
 
     /// <summary>
-    /// RV64 with Sv39: PAGE_OFFSET_L3 (arch/riscv/include/asm/page.h), TASK_SIZE_64 = PGDIR_SIZE * PTRS_PER_PGD / 2
-    /// (arch/riscv/include/asm/pgtable.h) with 1 GiB PGDIR_SIZE, and the kernel linked at the top 2 GiB
-    /// (KERNEL_LINK_ADDR).
+    /// RV64 with Sv39: PAGE_OFFSET_L3 (arch/riscv/include/asm/page.h, as in the 6.x trees read; its value has moved
+    /// between versions), TASK_SIZE_64 = PGDIR_SIZE * PTRS_PER_PGD / 2 (arch/riscv/include/asm/pgtable.h) with 1 GiB
+    /// PGDIR_SIZE, and the kernel linked at the top 2 GiB (KERNEL_LINK_ADDR).
     /// </summary>
     [KernelSymbol("arch/riscv/include/asm/page.h", "PAGE_OFFSET_L3")]
     public static AsmTarget Rv64 { get; } = new(64)

@@ -15,6 +15,7 @@ namespace KernelModel.Arch.RiscV.Asm;
 public sealed partial class Assembler
 {
     private const int MaxMacroDepth = 64;
+    private const int MaxExpansions = 1_000_000;
     private static readonly string[] Rv64Only = ["ld", "sd", "lwu", "addiw", "slliw", "srliw", "sraiw", "addw", "subw", "sllw", "srlw", "sraw", "negw", "sext.w"];
     private static readonly string[] IgnoredOptions = ["push", "pop", "rvc", "norvc", "relax", "norelax"];
     private readonly AsmTarget _target;
@@ -194,9 +195,9 @@ public sealed partial class Assembler
 
     private void Expand(GasMacro macro, string operands, Context at)
     {
-        if (at.Macros.Count >= MaxMacroDepth)
+        if (at.Macros.Count >= MaxMacroDepth || _expansions >= MaxExpansions)
         {
-            throw Fail(at, $"macro expansion nested more than {MaxMacroDepth} deep (does {macro.Name} invoke itself?)");
+            throw Fail(at, $"macro expansion nested more than {MaxMacroDepth} deep or more than {MaxExpansions} expansions (does {macro.Name} invoke itself?)");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -764,7 +765,13 @@ public sealed partial class Assembler
         foreach (var (insnLabel, fixupLabel, type, data, at) in _extable)
         {
             var name = RiscVExtableTypes.NameOf(type) ?? throw Fail(at, $"exception-table type {type} is not a RISC-V EX_TYPE_* value");
-            extable.Add(new AsmExtableRecord(At(insnLabel), At(fixupLabel), fixupLabel.Text, (int)type, name, (int)data, at.Location));
+            var insn = At(insnLabel);
+            if (extable.FirstOrDefault(e => e.Instruction == insn) is { } twice)
+            {
+                throw Fail(at, $"a second exception-table entry for '{insn.Text}' (the first is at {twice.Location})");
+            }
+
+            extable.Add(new AsmExtableRecord(insn, At(fixupLabel), fixupLabel.Text, (int)type, name, (int)data, Primary(at)));
         }
 
         var symbols = new List<AsmSymbol>();

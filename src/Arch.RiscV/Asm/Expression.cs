@@ -12,8 +12,10 @@ public sealed class Expression
     private readonly string _text;
     private readonly ExpressionDialect _dialect;
     private readonly Func<string, long?> _symbol;
+    private const int MaxNesting = 200;
     private readonly SourceLocation _at;
     private int _pos;
+    private int _nesting;
 
     private Expression(string text, ExpressionDialect dialect, Func<string, long?> symbol, SourceLocation at)
     {
@@ -79,6 +81,23 @@ public sealed class Expression
     }
 
     private long Unary()
+    {
+        if (++_nesting > MaxNesting)
+        {
+            throw new AsmException(_at, $"expression '{_text.Trim()}' is nested more than {MaxNesting} deep");
+        }
+
+        try
+        {
+            return UnaryOperand();
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private long UnaryOperand()
     {
         SkipSpace();
         if (Accept("-"))

@@ -42,7 +42,7 @@ public sealed record PatchFile(string Path, PatchFileKind Kind, SourceLocation H
                 return new SourceText(Path, Hunks[0].NewLines, endKnown: true);
             default:
                 var lines = new List<string?>();
-                foreach (var hunk in Hunks)
+                foreach (var hunk in Hunks.Where(h => h.NewCount > 0))
                 {
                     if (hunk.NewStart - 1 < lines.Count)
                     {

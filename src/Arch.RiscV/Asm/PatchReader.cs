@@ -12,6 +12,9 @@ namespace KernelModel.Arch.RiscV.Asm;
 /// </summary>
 public static partial class PatchReader
 {
+    /// <summary>The largest line number or count a hunk header may give.</summary>
+    public const int MaxLines = 1_000_000;
+
     /// <summary>Reads the patch file at <paramref name="path"/>.</summary>
     /// <exception cref="ArgumentException">The file cannot be read.</exception>
     /// <exception cref="AsmException">The patch is malformed.</exception>
@@ -131,10 +134,10 @@ public static partial class PatchReader
             throw new AsmException(header, $"malformed hunk header '{lines[i]}' in {path}: expected '@@ -start[,count] +start[,count] @@'");
         }
 
-        var oldStart = Number(m.Groups[1]);
-        var oldCount = m.Groups[2].Success ? Number(m.Groups[2]) : 1;
-        var newStart = Number(m.Groups[3]);
-        var newCount = m.Groups[4].Success ? Number(m.Groups[4]) : 1;
+        var oldStart = Number(m.Groups[1], header, lines[i]);
+        var oldCount = m.Groups[2].Success ? Number(m.Groups[2], header, lines[i]) : 1;
+        var newStart = Number(m.Groups[3], header, lines[i]);
+        var newCount = m.Groups[4].Success ? Number(m.Groups[4], header, lines[i]) : 1;
         int oldLeft = oldCount, newLeft = newCount;
         var body = new List<PatchHunkLine>();
         i++;
@@ -182,7 +185,10 @@ public static partial class PatchReader
         return new PatchHunk(oldStart, oldCount, newStart, newCount, header, body);
     }
 
-    private static int Number(Group g) => int.Parse(g.Value, NumberStyles.None, CultureInfo.InvariantCulture);
+    private static int Number(Group g, SourceLocation at, string header) =>
+        int.TryParse(g.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= MaxLines
+            ? n
+            : throw new AsmException(at, $"line number {g.Value} in hunk header '{header}' is out of range (at most {MaxLines})");
 
     // "a/arch/riscv/lib/x.S" -> "arch/riscv/lib/x.S"; a plain diff may add a tab and a timestamp.
     private static string PathOf(string field)

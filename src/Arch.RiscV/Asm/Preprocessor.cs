@@ -13,6 +13,7 @@ namespace KernelModel.Arch.RiscV.Asm;
 public sealed class Preprocessor
 {
     private const int MaxIncludeDepth = 64;
+    private const int MaxExpansion = 1 << 20;
     private static readonly string[] Unsupported = ["pragma", "line", "include_next", "import", "ident", "sccs", "assert", "unassert"];
     private readonly Dictionary<string, CppMacro> _macros = new(StringComparer.Ordinal);
     private readonly Func<string, bool, SourceText, SourceLocation, SourceText> _resolve;
@@ -33,9 +34,6 @@ public sealed class Preprocessor
             _macros[name] = new CppMacro(name, null, value, new SourceLocation("<command line>", 1));
         }
     }
-
-    /// <summary>The macros defined so far.</summary>
-    public IReadOnlyDictionary<string, CppMacro> Macros => _macros;
 
     /// <summary>What the preprocessor noticed but did not stop for: #warning lines and the unknown lines of changed files.</summary>
     public IReadOnlyList<string> Notes => _notes;
@@ -335,6 +333,10 @@ public sealed class Preprocessor
             disabled.Add(macro.Name);
             text.Append(Expand(CppToken.Split(replacement), at, disabled));
             disabled.Remove(macro.Name);
+            if (text.Length > MaxExpansion)
+            {
+                throw new AsmException(at, $"macro expansion of {macro.Name} grows past {MaxExpansion} characters");
+            }
         }
 
         return text.ToString();

@@ -188,7 +188,10 @@ public sealed class AsmInterpreterTests
     {
         var bed = AsmTestbed.Function("li a0, 0\n1:\naddi a0, a0, 3\naddi a1, a1, -1\nbnez a1, 1b\nret");
 
-        Assert.Equal(21UL, bed.Call(0, 7).A0);
+        var call = bed.Call(0, 7);
+
+        Assert.Equal(21UL, call.A0);
+        Assert.Equal(1 + (7 * 3) + 1, call.Steps);
     }
 
     [Fact]

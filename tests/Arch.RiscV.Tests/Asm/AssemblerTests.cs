@@ -164,6 +164,36 @@ public sealed class AssemblerTests
     }
 
     [Fact]
+    public void SecondExtableEntryForOneInstruction_IsAnError()
+    {
+        var message = Error("#include <asm/asm-extable.h>\n1: lw a0, 0(a1)\n_asm_extable 1b, 2f\n_asm_extable 1b, 2f\n2: ret");
+
+        Assert.Equal($"{AsmTestbed.File}:4: a second exception-table entry for 'lw a0, 0(a1)' (the first is at {AsmTestbed.File}:3) (in macro _asm_extable, kmodel:asm/asm-extable.h:10)", message);
+    }
+
+    [Fact]
+    public void RecursiveMacro_IsAnErrorNotAHang()
+    {
+        Assert.StartsWith($"{AsmTestbed.File}:4: macro expansion nested more than 64 deep", Error(".macro again\nagain\n.endm\nagain"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GasPrecedence_BitwiseBindsTighterThanAddition()
+    {
+        // GNU as: & before +, so 3 + 4 & 1 is 3 + (4 & 1); C would give (3 + 4) & 1.
+        Assert.Equal(["addi a0, a0, 3"], Texts(AsmTestbed.Assemble("addi a0, a0, 3 + 4 & 1")));
+        Assert.Equal(1, Expression.Evaluate("3 + 4 & 1", ExpressionDialect.Preprocessor, _ => null, new SourceLocation("t", 1)));
+    }
+
+    [Fact]
+    public void DeeplyNestedExpression_IsAnError()
+    {
+        var text = new string('(', 300) + "1" + new string(')', 300);
+
+        Assert.Equal($"{AsmTestbed.File}:1: expression '{text}' is nested more than 200 deep", Error($"addi a0, a0, {text}"));
+    }
+
+    [Fact]
     public void DuplicateLabel_NamesTheFirstDefinition()
     {
         Assert.Equal($"{AsmTestbed.File}:2: label 'x' is already defined at {AsmTestbed.File}:1", Error("x: nop\nx: nop"));

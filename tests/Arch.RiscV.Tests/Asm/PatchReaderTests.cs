@@ -111,6 +111,14 @@ public sealed class PatchReaderTests
     }
 
     [Fact]
+    public void HunkLineNumberOutOfRange_IsAnError()
+    {
+        var e = Assert.Throws<AsmException>(() => PatchReader.Parse("--- a/z.S\n+++ b/z.S\n@@ -1 +99999999999 @@\n", "big.diff"));
+
+        Assert.Equal("big.diff:3: line number 99999999999 in hunk header '@@ -1 +99999999999 @@' is out of range (at most 1000000)", e.Message);
+    }
+
+    [Fact]
     public void TextWithoutADiff_IsAnError()
     {
         var e = Assert.Throws<AsmException>(() => PatchReader.Parse("Hello,\nno patch here.\n", "note.txt"));
