@@ -70,18 +70,23 @@ public sealed class AsmProgram
     /// <summary>The instruction at an address, or null.</summary>
     public AsmInstruction? InstructionAt(ulong address) => _byAddress.TryGetValue(address, out var i) ? Instructions[i] : null;
 
-    /// <summary>The routine (function) named <paramref name="name"/> or aliased by it.</summary>
-    /// <exception cref="ArgumentException">No such function; the message lists the functions there are.</exception>
+    /// <summary>
+    /// The routine named <paramref name="name"/>: a function (<c>.type @function</c>, to its <c>.size</c>), an alias of
+    /// one, or a plain label outside any function (to the next such label).
+    /// </summary>
+    /// <exception cref="ArgumentException">No such function or label; the message lists the ones there are.</exception>
     public AsmRoutine Routine(string name)
     {
-        var symbol = Symbols.FirstOrDefault(s => s.Name == name && s.IsFunction)
-            ?? throw new ArgumentException($"routine '{name}' is not a function of the assembled text: valid are {string.Join(", ", Symbols.Where(s => s.IsFunction).Select(s => s.Name))}");
-        var function = FunctionAt(symbol.Address) ?? symbol;
-        var entry = InstructionAt(function.Address) ?? throw new ArgumentException($"routine '{name}' has no instructions");
-        var end = function.Size is { } size ? function.Address + size : ulong.MaxValue;
-        var body = Instructions.Where(i => i.Address >= function.Address && i.Address < end).ToArray();
-        var aliases = Symbols.Where(s => s.AliasOf is not null && s.Address == function.Address && s.Name != function.Name).Select(s => s.Name).ToArray();
-        return new AsmRoutine(this, function.Name, function.Location, aliases, entry, body);
+        var symbol = Symbols.FirstOrDefault(s => s.Name == name && (s.IsFunction || !s.Name.StartsWith(".L", StringComparison.Ordinal)))
+            ?? throw new ArgumentException($"routine '{name}' is not a function or label of the assembled text: valid are {string.Join(", ", Symbols.Where(s => !s.Name.StartsWith(".L", StringComparison.Ordinal)).Select(s => s.Name))}");
+        var start = FunctionAt(symbol.Address) ?? LabelBefore(symbol.Address)!;
+        var entry = InstructionAt(symbol.Address) ?? throw new ArgumentException($"routine '{name}' has no instructions");
+        var end = start.Size is { } size
+            ? start.Address + size
+            : Symbols.Where(s => s.AliasOf is null && s.Address > start.Address && !s.Name.StartsWith(".L", StringComparison.Ordinal)).Select(s => s.Address).DefaultIfEmpty(ulong.MaxValue).Min();
+        var body = Instructions.Where(i => i.Address >= start.Address && i.Address < end).ToArray();
+        var aliases = Symbols.Where(s => s.AliasOf is not null && s.Address == start.Address && s.Name != start.Name).Select(s => s.Name).ToArray();
+        return new AsmRoutine(this, start.Name, start.Location, aliases, entry, body);
     }
 
     // Code outside any .type @function symbol belongs to the nearest global-style (not .L) label before it.

@@ -116,6 +116,11 @@ public sealed class AsmCommand(ConsoleStreams console, ProfileCatalog profiles, 
             var result = r.Result;
             o.AppendLine();
             o.AppendLine($"RV{routine.Program.Target.Xlen}: {routine.Name}{(routine.Aliases.Count > 0 ? $" (aliases {string.Join(", ", routine.Aliases)})" : string.Empty)}, {routine.Body.Count} instructions, defined at {routine.Location}");
+            foreach (var note in routine.Program.Notes)
+            {
+                o.AppendLine($"  note: {note}");
+            }
+
             var entries = routine.Extable.ToArray();
             o.AppendLine($"  exception table: {entries.Length} entries");
             foreach (var g in entries.GroupBy(e => (e.TypeName, e.TypeValue, e.FixupDescription)))
@@ -245,6 +250,7 @@ public sealed class AsmCommand(ConsoleStreams console, ProfileCatalog profiles, 
         w.WriteString("routine", routine.Name);
         WriteStrings(w, "aliases", routine.Aliases);
         w.WriteNumber("instructions", routine.Body.Count);
+        WriteStrings(w, "notes", routine.Program.Notes);
         w.WriteStartArray("extable");
         foreach (var e in routine.Extable)
         {

@@ -93,7 +93,16 @@ public sealed class AssemblerTests
     {
         var program = AsmTestbed.Assemble("#include <linux/linkage.h>\nSYM_FUNC_START(g)\nret\nSYM_FUNC_END(g)");
 
-        Assert.Equal("routine 'h' is not a function of the assembled text: valid are g", Assert.Throws<ArgumentException>(() => program.Routine("h")).Message);
+        Assert.Equal("routine 'h' is not a function or label of the assembled text: valid are g", Assert.Throws<ArgumentException>(() => program.Routine("h")).Message);
+    }
+
+    [Fact]
+    public void PlainLabels_AreRoutinesUpToTheNextLabel()
+    {
+        var program = AsmTestbed.Assemble("one:\nnop\n.Linner:\nret\ntwo:\nli a0, 2\nret");
+
+        Assert.Equal(["nop", "ret"], program.Routine("one").Body.Select(i => i.Text));
+        Assert.Equal(["li a0, 2", "ret"], program.Routine("two").Body.Select(i => i.Text));
     }
 
     [Fact]

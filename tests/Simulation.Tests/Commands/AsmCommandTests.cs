@@ -78,6 +78,19 @@ public sealed class AsmCommandTests : IDisposable
         Assert.StartsWith("kmodel: arch/riscv/lib/f.S:1: #include <asm/nothere.h>: not in the patch", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void WarningDirective_IsReportedAsANote()
+    {
+        var path = Temp(NewFile("arch/riscv/lib/f.S", "#warning widgets are experimental\n__memcpy_mc: ret"));
+        using var stdout = new StringWriter();
+        var command = new AsmCommand(new ConsoleStreams(stdout, TextWriter.Null), new ProfileCatalog([]), FixupAnyEntryTrapDouble.Create);
+
+        var code = command.Check(path, [64], "__memcpy_mc", AsmGrid.Smoke, json: false);
+
+        Assert.Equal(1, code);
+        Assert.Contains("  note: arch/riscv/lib/f.S:1: #warning widgets are experimental\n", stdout.ToString());
+    }
+
     [Theory]
     [InlineData("--xlen", "48", "kmodel: invalid --xlen 48: valid values are 64 and 32")]
     [InlineData("--grid", "huge", "kmodel: invalid --grid 'huge': valid values are full, stratified and smoke")]
