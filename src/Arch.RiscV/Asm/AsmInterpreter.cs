@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using KernelModel.Mm;
 
 namespace KernelModel.Arch.RiscV.Asm;
 

@@ -1,4 +1,3 @@
-using KernelModel.Mm;
 
 namespace KernelModel.Arch.RiscV.Asm;
 

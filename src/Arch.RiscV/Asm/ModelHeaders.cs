@@ -1,5 +1,4 @@
 using System.Text;
-using KernelModel.Mm;
 
 namespace KernelModel.Arch.RiscV.Asm;
 

@@ -1,3 +1,4 @@
+using KernelModel.Arch.RiscV;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
@@ -18,11 +19,13 @@ namespace KernelModel.Simulation;
 /// <param name="console">Where to write.</param>
 /// <param name="profiles">Where the reference profiles are looked up by name.</param>
 /// <param name="riscvTrap">
-/// The RISC-V trap the executed routine runs under, built over the assembled exception table (the RISC-V backend's
-/// RiscVTrap: any entry is fixed up, otherwise die). Null when this build has no RISC-V trap registered.
+/// The RISC-V trap the executed routine runs under, built over the assembled exception table; by default the
+/// RISC-V backend's <see cref="RiscVTrap"/> (any entry is fixed up, otherwise die), exactly as the riscv profiles use it.
 /// </param>
 public sealed class AsmCommand(ConsoleStreams console, ProfileCatalog profiles, Func<Machine, ExceptionTable, IArchTrap>? riscvTrap = null) : IKmodelCommand
 {
+    private readonly Func<Machine, ExceptionTable, IArchTrap> _trap = riscvTrap ?? ((m, table) => new RiscVTrap(m, table));
+
     private const int ListedSites = 40;
 
     /// <inheritdoc />
@@ -69,13 +72,7 @@ public sealed class AsmCommand(ConsoleStreams console, ProfileCatalog profiles, 
     {
         var patch = PatchReader.ReadFile(patchPath);
         var routines = xlens.Select(x => PatchAssembler.Assemble(patch, AsmTarget.ForXlen(x), routineName)).ToArray();
-        if (riscvTrap is null)
-        {
-            console.Error.WriteLine("kmodel: asm check runs the routine under the RISC-V trap (KernelModel.Arch.RiscV.RiscVTrap), which this build does not register");
-            return KmodelHost.BadInput;
-        }
-
-        var reports = routines.Select(r => Run(r, riscvTrap, grid)).ToArray();
+        var reports = routines.Select(r => Run(r, _trap, grid)).ToArray();
         if (json)
         {
             WriteJson(patchPath, patch, grid, reports);

@@ -1,5 +1,4 @@
 using KernelModel.Arch.RiscV.Asm;
-using KernelModel.Mm;
 
 namespace KernelModel.Arch.RiscV.Tests.Asm;
 
