@@ -21,6 +21,7 @@ public sealed class MemoryFailureQueue
     private readonly Queue<(ulong Pfn, MfFlags Flags)>[] _fifo;
     private readonly bool[] _scheduled;
     private readonly TaskStruct?[] _kworker;
+    private readonly List<(ulong Pfn, MfFlags Flags)> _queued = [];
 
     internal MemoryFailureQueue(MemoryFailureHandler mf)
     {
@@ -30,6 +31,9 @@ public sealed class MemoryFailureQueue
         _scheduled = new bool[cpus];
         _kworker = new TaskStruct?[cpus];
     }
+
+    /// <summary>Every memory_failure_queue() call, in order, dropped ones included (what the callers asked for).</summary>
+    public IReadOnlyList<(ulong Pfn, MfFlags Flags)> Queued => _queued;
 
     /// <summary>Entries dropped because a fifo was full.</summary>
     public int Dropped { get; private set; }
@@ -48,6 +52,7 @@ public sealed class MemoryFailureQueue
     public void Put(ulong pfn, MfFlags flags)
     {
         var cpu = _mf.Machine.CurrentCpuId;
+        _queued.Add((pfn, flags));
         if (_fifo[cpu].Count >= FifoSize)
         {
             Dropped++;
