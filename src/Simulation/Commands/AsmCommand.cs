@@ -200,8 +200,7 @@ public sealed class AsmCommand(ConsoleStreams console, ProfileCatalog profiles, 
 
     private void WriteJson(string path, Patch patch, AsmGrid grid, IReadOnlyList<XlenReport> reports)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        console.Out.WriteLine(JsonText.Of(w =>
         {
             w.WriteStartObject();
             w.WriteString("patch", path);
@@ -233,9 +232,7 @@ public sealed class AsmCommand(ConsoleStreams console, ProfileCatalog profiles, 
             w.WriteEndArray();
             w.WriteBoolean("passed", reports.All(r => r.Passed));
             w.WriteEndObject();
-        }
-
-        console.Out.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+        }));
     }
 
     private static void WriteXlen(Utf8JsonWriter w, XlenReport r)

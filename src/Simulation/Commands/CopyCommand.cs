@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using KernelModel.Mm;
 
 namespace KernelModel.Simulation;
@@ -97,8 +96,7 @@ public sealed class CopyCommand(ConsoleStreams console, ProfileCatalog profiles)
 
     private void WriteJson(CopyProbeResult r)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        console.Out.WriteLine(JsonText.Of(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("returned", r.Returned);
@@ -135,8 +133,6 @@ public sealed class CopyCommand(ConsoleStreams console, ProfileCatalog profiles)
             w.WriteBoolean("contract_ok", r.ContractOk);
             w.WriteString("violation", r.Violation);
             w.WriteEndObject();
-        }
-
-        console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }));
     }
 }

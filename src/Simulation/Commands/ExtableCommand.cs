@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using KernelModel.Mm;
 
 namespace KernelModel.Simulation;
@@ -42,8 +41,7 @@ public sealed class ExtableCommand(ConsoleStreams console, ProfileCatalog profil
         var rows = Rows(profile);
         if (json)
         {
-            using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            console.Out.WriteLine(JsonText.Of(w =>
             {
                 w.WriteStartArray();
                 foreach (var (e, recoverable) in rows)
@@ -60,9 +58,7 @@ public sealed class ExtableCommand(ConsoleStreams console, ProfileCatalog profil
                 }
 
                 w.WriteEndArray();
-            }
-
-            console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            }));
             return;
         }
 

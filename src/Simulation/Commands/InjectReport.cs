@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using KernelModel.Hwpoison;
 using KernelModel.Mm;
 
@@ -102,8 +99,7 @@ internal static class InjectReport
     {
         var m = s.Machine;
         var t = s.Target;
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        o.WriteLine(JsonText.Of(w =>
         {
             w.WriteStartObject();
             w.WriteString("interface", interfaceName);
@@ -236,8 +232,6 @@ internal static class InjectReport
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        o.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+        }));
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using KernelModel.Simulation.Scenarios;
 
 namespace KernelModel.Simulation;
@@ -16,8 +15,7 @@ public sealed class ScenariosCommand(ConsoleStreams console, ScenarioCatalog cat
         {
             if (parse.GetValue(json))
             {
-                using var stream = new MemoryStream();
-                using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                console.Out.WriteLine(JsonText.Of(w =>
                 {
                     w.WriteStartArray();
                     foreach (var s in catalog.All)
@@ -29,9 +27,7 @@ public sealed class ScenariosCommand(ConsoleStreams console, ScenarioCatalog cat
                     }
 
                     w.WriteEndArray();
-                }
-
-                console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+                }));
                 return 0;
             }
 

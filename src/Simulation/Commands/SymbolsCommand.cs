@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Reflection;
-using System.Text.Json;
 using KernelModel.Mm;
 
 namespace KernelModel.Simulation;
@@ -64,8 +63,7 @@ public sealed class SymbolsCommand(ConsoleStreams console) : IKmodelCommand
     {
         if (json)
         {
-            using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            console.Out.WriteLine(JsonText.Of(w =>
             {
                 w.WriteStartArray();
                 foreach (var r in rows)
@@ -78,9 +76,7 @@ public sealed class SymbolsCommand(ConsoleStreams console) : IKmodelCommand
                 }
 
                 w.WriteEndArray();
-            }
-
-            console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            }));
             return;
         }
 

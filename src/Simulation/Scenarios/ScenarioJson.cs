@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace KernelModel.Simulation.Scenarios;
@@ -83,13 +82,10 @@ public static class ScenarioJson
     /// <summary>One outcome as indented JSON text.</summary>
     public static string ToJson(ScenarioOutcome o)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonText.Of(w =>
         {
             Write(w, o);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> lines)
