@@ -45,7 +45,7 @@ if [ -z "${KERNELS:-}" ]; then
     # Another series as a meta package linux-image-X.Y-amd64 (bookworm offers 6.12 beside its 6.1).
     for meta in $(apt-cache pkgnames linux-image- | grep -E '^linux-image-[0-9]+\.[0-9]+-amd64$' | sort -Vr); do
         cand="$(resolve "$meta")"
-        if [ -n "$cand" ] && ! echo "$cand" | grep -q "^linux-image-$series"; then
+        if [ -n "$cand" ] && ! echo "$cand" | grep -q "^linux-image-$series\."; then
             second="$cand"
             break
         fi

@@ -326,7 +326,7 @@ public sealed class MemoryFailureHandler : IMemoryFailure
     // The TestSetPageHWPoison() branch: a second report of a poisoned page.
     private int AlreadyPoisoned(Page p, ulong pfn, MfFlags flags)
     {
-        if (Options.AlreadyPoisoned == AlreadyPoisonedReport.LineAndActionResult)
+        if (Options.AlreadyPoisoned != AlreadyPoisonedReport.ActionResultOnly)
         {
             Err(Printf.HashLx(pfn) + ": already hardware poisoned");
         }
@@ -342,7 +342,11 @@ public sealed class MemoryFailureHandler : IMemoryFailure
             PutPage(p);
         }
 
-        ActionResult(pfn, ActionPageType.AlreadyPoisoned, MfResult.Failed);
+        if (Options.AlreadyPoisoned != AlreadyPoisonedReport.LineOnly)
+        {
+            ActionResult(pfn, ActionPageType.AlreadyPoisoned, MfResult.Failed);
+        }
+
         return res;
     }
 
