@@ -289,7 +289,10 @@ public sealed class MemoryFailureHandler : IMemoryFailure
             }
 
             p.Set(PageFlags.Hwpoison);
-            var res = GetHwpoisonPage(p, flags);
+
+            // A caller that already holds a reference (madvise's get_user_pages) skips get_hwpoison_page(): the page
+            // goes straight to the page-state table, so the shared zero page is a "reserved kernel page".
+            var res = (flags & MfFlags.CountIncreased) == 0 ? GetHwpoisonPage(p, flags) : 1;
             if (res == 0)
             {
                 if (!Machine.Allocator.IsFreeBuddyPage(pfn))

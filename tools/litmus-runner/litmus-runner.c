@@ -191,8 +191,10 @@ static void parse(const char *path, struct litmus *l)
 		char *save, *p, *arrow;
 
 		lineno++;
-		if ((p = strchr(buf, '#')))
-			*p = 0;
+		for (p = buf; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '#')
+			continue; /* a comment line */
 		if ((arrow = strstr(buf, "=>")))
 			*arrow = 0; /* expectations are judged by kmodel */
 		for (p = strtok_r(buf, " \t\r\n", &save); p && n < MAXARG + 4; p = strtok_r(NULL, " \t\r\n", &save))

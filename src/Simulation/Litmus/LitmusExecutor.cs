@@ -95,7 +95,13 @@ public sealed class LitmusExecutor(ProfileCatalog profiles)
             }
 
             var sig = Caught(task);
-            var exit = process.DeathSignal != 0 ? "killed:" + Signals.Name(process.DeathSignal) : "alive";
+            if (process.DeathSignal != 0)
+            {
+                // A process that died in its step never reported the step's result.
+                return new StepObservation("-", "-", sig, "-", "-", "killed:" + Signals.Name(process.DeathSignal));
+            }
+
+            const string exit = "alive";
             return outcome.Ret is { } ret
                 ? new StepObservation(ret < 0 ? "-1" : ret.ToString(CultureInfo.InvariantCulture), ret < 0 ? Errno.Name((int)-ret) : "0", sig, outcome.Data, outcome.Map, exit)
                 : new StepObservation("-", "-", sig, outcome.Data, outcome.Map, exit);
@@ -458,7 +464,10 @@ public sealed class LitmusExecutor(ProfileCatalog profiles)
             return ret < 0 ? ret : 0;
         }
 
-        // /proc/self/pagemap of one page: present (new, same or changed frame), swap (a swap or hwpoison entry), none.
+        // /proc/self/pagemap of one page (fs/proc/task_mmu.c): present (new, same or changed frame), swap (a swap or
+        // hwpoison entry), none.
+        [KernelSymbol("fs/proc/task_mmu.c", "pagemap_pmd_range")]
+        [KernelSymbol("fs/proc/task_mmu.c", "pagemap_hugetlb_range")]
         private string Pagemap(TaskStruct task, LitmusProcess process, string map, ulong page)
         {
             var va = Address(process, map, page.ToString(CultureInfo.InvariantCulture));
@@ -467,11 +476,13 @@ public sealed class LitmusExecutor(ProfileCatalog profiles)
                 return "none";
             }
 
+            // pagemap_hugetlb_range() reports present huge entries only: a hwpoison hugetlb entry reads as none.
             var (entry, _) = task.Mm.PageTable.Walk(va);
             return entry.Kind switch
             {
                 PteKind.Present => process.SeeFrame(map, page, FrameOf(task, va)),
                 PteKind.None => "none",
+                _ when task.Mm.FindVma(va)!.IsHugetlb => "none",
                 _ => "swap",
             };
         }

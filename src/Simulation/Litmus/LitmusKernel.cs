@@ -26,8 +26,10 @@ public sealed record LitmusKernel(string Name, string Description, HwpoisonOptio
         new("6.1", "Debian 6.1 (bookworm): MADV_HWPOISON without MF_ACTION_REQUIRED, no per-node stats, already-poisoned line only",
             HwpoisonOptions.Parse("v6.17", ["madv-hwpoison-action-required=false", "per-node-stats=false", "already-poisoned-report=line-only"])),
 
-        // Debian bookworm's second series (6.12 LTS): v6.17's behaviour for everything the catalogue shows.
-        new("6.12", "Debian 6.12 (bookworm backports series): as v6.17 for the litmus catalogue", HwpoisonOptions.V617),
+        // Debian bookworm's second series (6.12 LTS): v6.17's behaviour, except that Kyle Meyer's 2025 fix (a re-report
+        // of a poisoned page is one action_result "already poisoned page": Failed, not counted) reached 6.12 stable.
+        new("6.12", "Debian 6.12 (bookworm LTS series): v6.17 with the 2025 already-poisoned fix backported",
+            HwpoisonOptions.Parse("v6.17", ["already-poisoned-report=action-result-only"])),
     ];
 
     /// <summary>The kernel of that name, or of the series of a kernel release ("6.1.0-56-amd64" is 6.1).</summary>

@@ -3,7 +3,7 @@ namespace KernelModel.Simulation.Litmus;
 /// <summary>
 /// Reads the litmus format (litmus/README.md): header lines (litmus, summary, requires, late, process), steps
 /// "TASK OP ARGS... [=> field=value...]" (prefixed "model-only" for what needs real hardware), and file-level
-/// expectations (console PATTERN, counters NAME=DELTA...). '#' starts a comment.
+/// expectations (console PATTERN, counters NAME=DELTA...). A line starting with '#' is a comment.
 /// </summary>
 public static class LitmusParser
 {
@@ -65,15 +65,8 @@ public static class LitmusParser
         foreach (var raw in text.Split('\n'))
         {
             lineNo++;
-            var line = raw;
-            var hash = line.IndexOf('#', StringComparison.Ordinal);
-            if (hash >= 0)
-            {
-                line = line[..hash];
-            }
-
-            line = line.Trim();
-            if (line.Length == 0)
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
             {
                 continue;
             }
