@@ -2,7 +2,8 @@ namespace KernelModel.Simulation.Litmus;
 
 /// <summary>
 /// A difference between the model and a real kernel that the model keeps on purpose, with its reason
-/// (litmus/divergences.txt: "SERIES FILE KEY REASON", SERIES a kernel series such as 6.1 or * for all).
+/// (litmus/divergences.txt: "SERIES FILE KEY REASON", SERIES a kernel series such as 6.1 or * for all). A reason that
+/// starts with "racy:" marks an outcome that depends on timing on the real machine, so it may or may not differ.
 /// </summary>
 /// <param name="Series">The kernel series it applies to, or "*".</param>
 /// <param name="File">The litmus id.</param>
