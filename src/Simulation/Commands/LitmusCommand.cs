@@ -88,7 +88,8 @@ public sealed class LitmusCommand(ConsoleStreams console, ProfileCatalog profile
         }
 
         var notCompared = items.Count(i => i.Status == DiffStatus.NotCompared);
-        o.WriteLine($"agreement{(release is null ? string.Empty : " with kernel " + release)}: {LitmusDiff.Agreement(items)}; "
+        var steps = items.Where(i => i.Key is not ("console" or "counters")).ToArray();
+        o.WriteLine($"agreement{(release is null ? string.Empty : " with kernel " + release)}: {LitmusDiff.Agreement(items)} (steps: {LitmusDiff.Agreement(steps)}); "
             + $"{items.Count(i => i.Status == DiffStatus.Differ && i.Known is not null)} listed divergences; {notCompared} items not compared (after model-only steps, or in files a side skipped)");
         return items.Any(i => i.Status == DiffStatus.Differ && i.Known is null) ? 1 : 0;
     }

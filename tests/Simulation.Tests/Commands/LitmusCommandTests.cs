@@ -69,7 +69,7 @@ public sealed class LitmusCommandTests
 
             Assert.Equal(1, result.ExitCode);
             Assert.Contains("differs: y 1 P0 read a 0", result.Out);
-            Assert.Contains("agreement with kernel 6.1.0-56-amd64: 3 of 4 items match (75.0%); 0 listed divergences; 3 items not compared", result.Out);
+            Assert.Contains("agreement with kernel 6.1.0-56-amd64: 3 of 4 items match (75.0%) (steps: 1 of 2 items match (50.0%)); 0 listed divergences; 3 items not compared", result.Out);
         }
         finally
         {
