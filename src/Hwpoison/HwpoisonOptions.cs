@@ -6,6 +6,9 @@ namespace KernelModel.Hwpoison;
 /// <summary>How a re-report of an already poisoned page shows (memory_failure()'s TestSetPageHWPoison branch).</summary>
 public enum AlreadyPoisonedReport
 {
+    /// <summary>Before v6.10: "already hardware poisoned" and nothing more: no action_result, nothing counted.</summary>
+    LineOnly,
+
     /// <summary>v6.10 to v6.17 (Jane Chu, 2024): that line and action_result "already poisoned": Failed, counted.</summary>
     LineAndActionResult,
 
@@ -34,10 +37,11 @@ public sealed record HwpoisonOptions
         ("madv-hwpoison-action-required", "true|false",
             "madvise(MADV_HWPOISON) passes MF_ACTION_REQUIRED (2024: the caller gets SIGBUS BUS_MCEERR_AR at once)",
             (o, v) => Bool(v) is { } b ? o with { MadvHwpoisonActionRequired = b } : null),
-        ("already-poisoned-report", "line-and-action-result|action-result-only",
-            "how a second report of a poisoned page shows and counts (v6.17, or the 2025 fix)",
+        ("already-poisoned-report", "line-only|line-and-action-result|action-result-only",
+            "how a second report of a poisoned page shows and counts (before v6.10, v6.17, or the 2025 fix)",
             (o, v) => v switch
             {
+                "line-only" => o with { AlreadyPoisoned = AlreadyPoisonedReport.LineOnly },
                 "line-and-action-result" => o with { AlreadyPoisoned = AlreadyPoisonedReport.LineAndActionResult },
                 "action-result-only" => o with { AlreadyPoisoned = AlreadyPoisonedReport.ActionResultOnly },
                 _ => null,

@@ -289,7 +289,10 @@ public sealed class MemoryFailureHandler : IMemoryFailure
             }
 
             p.Set(PageFlags.Hwpoison);
-            var res = GetHwpoisonPage(p, flags);
+
+            // A caller that already holds a reference (madvise's get_user_pages) skips get_hwpoison_page(): the page
+            // goes straight to the page-state table, so the shared zero page is a "reserved kernel page".
+            var res = (flags & MfFlags.CountIncreased) == 0 ? GetHwpoisonPage(p, flags) : 1;
             if (res == 0)
             {
                 if (!Machine.Allocator.IsFreeBuddyPage(pfn))
@@ -326,7 +329,7 @@ public sealed class MemoryFailureHandler : IMemoryFailure
     // The TestSetPageHWPoison() branch: a second report of a poisoned page.
     private int AlreadyPoisoned(Page p, ulong pfn, MfFlags flags)
     {
-        if (Options.AlreadyPoisoned == AlreadyPoisonedReport.LineAndActionResult)
+        if (Options.AlreadyPoisoned != AlreadyPoisonedReport.ActionResultOnly)
         {
             Err(Printf.HashLx(pfn) + ": already hardware poisoned");
         }
@@ -342,7 +345,11 @@ public sealed class MemoryFailureHandler : IMemoryFailure
             PutPage(p);
         }
 
-        ActionResult(pfn, ActionPageType.AlreadyPoisoned, MfResult.Failed);
+        if (Options.AlreadyPoisoned != AlreadyPoisonedReport.LineOnly)
+        {
+            ActionResult(pfn, ActionPageType.AlreadyPoisoned, MfResult.Failed);
+        }
+
         return res;
     }
 

@@ -90,6 +90,40 @@ public sealed class InjectorTests
     }
 
     [Fact]
+    public void MadvHwpoison_OfTheZeroPage_IsAReservedKernelPage_Ebusy()
+    {
+        var m = TestMachine.Boot();
+        var t = Admin(m.Tasks.CreateProcess("reader"));
+        var vma = t.Mm!.Mmap(4096, VmFlags.Read | VmFlags.Write | VmFlags.Nohugepage);
+        m.Run(() => UserAccess.Read(m, t, vma.Start, new byte[8]));
+
+        Assert.Equal(-Errno.EBUSY, Madvise(m, t, vma.Start, 4096, MadviseInjectError.MadvHwpoison));
+
+        Assert.Contains(m.Log.Lines, l => l.Text.EndsWith(": recovery action for reserved kernel page: Ignored", StringComparison.Ordinal));
+        Assert.DoesNotContain(m.Log.Lines, l => l.Text.Contains("unhandlable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CorruptPfn_SecondTime_LineOnlyReport_PrintsOneLineAndCountsNothing()
+    {
+        var m = TestMachine.Boot();
+        var mf = MemoryFailureHandler.Of(m)!;
+        mf.Options = HwpoisonOptions.Parse("v6.17", ["already-poisoned-report=line-only"]);
+        var t = m.Target(TargetPageKind.AnonDirty);
+        var writer = Admin(t.Owner!);
+        var inject = new HwpoisonInject(m);
+        Assert.Equal(0, m.Run(() => inject.Write(writer, "corrupt-pfn", Printf.HashLx(t.Pfn))).Value);
+        var lines = m.Log.Lines.Count;
+
+        Assert.Equal(-Errno.EHWPOISON, m.Run(() => inject.Write(writer, "corrupt-pfn", Printf.HashLx(t.Pfn))).Value);
+
+        Assert.Equal(
+            ["Injecting memory failure at pfn " + Printf.HashLx(t.Pfn), "Memory failure: " + Printf.HashLx(t.Pfn) + ": already hardware poisoned"],
+            m.Log.Lines.Skip(lines).Select(l => l.Text));
+        Assert.Equal(4, mf.HardwareCorruptedKb);
+    }
+
+    [Fact]
     public void MadvHwpoison_UnmappedAddress_Efault()
     {
         var m = TestMachine.Boot();

@@ -30,7 +30,7 @@ public sealed class TaskStruct
     public int Tgid { get; }
 
     /// <summary>comm: the executable name, at most 15 characters (TASK_COMM_LEN - 1).</summary>
-    public string Comm { get; }
+    public string Comm { get; private set; }
 
     /// <summary>The address space; null for kernel threads.</summary>
     public MmStruct? Mm { get; internal set; }
@@ -64,6 +64,10 @@ public sealed class TaskStruct
 
     /// <summary>Whether the task is still alive.</summary>
     public bool IsAlive => ExitState == TaskExitState.Running;
+
+    /// <summary>__set_task_comm() (prctl(PR_SET_NAME)): renames the thread, cut to 15 characters as comm is.</summary>
+    [KernelSymbol("fs/exec.c", "__set_task_comm")]
+    public void SetComm(string comm) => Comm = comm.Length > 15 ? comm[..15] : comm;
 
     /// <summary>capable().</summary>
     [KernelSymbol("kernel/capability.c", "capable")]
@@ -102,10 +106,12 @@ public sealed class TaskStruct
     public bool IsBlocked(int signo) => _blocked.Contains(signo);
 
     /// <summary>
-    /// Queues a signal. A forced signal (force_sig_info) cannot be blocked or ignored: the kernel unblocks it
-    /// and resets an ignored disposition to the default.
+    /// Queues a signal. A forced signal (force_sig_info_to_task) cannot be blocked or ignored: when it is blocked or
+    /// ignored the kernel resets the disposition to the default (a blocked handler does not run) and unblocks it. A
+    /// standard signal already pending is not queued twice (legacy_queue); siginfo of the second is lost.
     /// </summary>
-    [KernelSymbol("kernel/signal.c", "force_sig_info")]
+    [KernelSymbol("kernel/signal.c", "force_sig_info_to_task")]
+    [KernelSymbol("kernel/signal.c", "legacy_queue")]
     public void SendSignal(SigInfo info, bool force)
     {
         if (!IsAlive)
@@ -115,13 +121,19 @@ public sealed class TaskStruct
 
         if (force)
         {
-            _blocked.Remove(info.Signo);
-            if (ActionOf(info.Signo) == SignalAction.Ignore)
+            if (IsBlocked(info.Signo) || ActionOf(info.Signo) == SignalAction.Ignore)
             {
                 _actions[info.Signo] = SignalAction.Default;
             }
+
+            _blocked.Remove(info.Signo);
         }
         else if (ActionOf(info.Signo) == SignalAction.Ignore && info.Signo != Signals.SIGKILL)
+        {
+            return;
+        }
+
+        if (info.Signo < Signals.SIGRTMIN && _pending.Any(p => p.Signo == info.Signo))
         {
             return;
         }

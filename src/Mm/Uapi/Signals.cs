@@ -11,6 +11,9 @@ public static class Signals
     public const int SIGKILL = 9;
     public const int SIGSEGV = 11;
 
+    /// <summary>SIGRTMIN (32, the kernel's): signals below it are standard signals, queued at most once.</summary>
+    public const int SIGRTMIN = 32;
+
     /// <summary>si_code: sent by kill(2).</summary>
     public const int SI_USER = 0;
 

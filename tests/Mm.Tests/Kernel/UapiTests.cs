@@ -44,9 +44,9 @@ public sealed class UapiTests
     }
 
     [Fact]
-    public void HashLx_IsCsAlternateForm()
+    public void HashLx_IsTheKernelsSpecialHex_ZeroIncluded()
     {
-        Assert.Equal("0", Printf.HashLx(0));
+        Assert.Equal("0x0", Printf.HashLx(0));
         Assert.Equal("0x1f", Printf.HashLx(31));
     }
 }

@@ -49,6 +49,44 @@ public sealed class TaskStructTests
     }
 
     [Fact]
+    public void ForcedSignal_ToABlockedHandler_ResetsToDefaultAndKills()
+    {
+        var t = new TaskList().CreateProcess("blocked-handler");
+        t.SetAction(Signals.SIGBUS, SignalAction.Handler);
+        t.SetBlocked(Signals.SIGBUS, true);
+
+        t.SendSignal(BusAr, force: true);
+        t.DeliverSignals();
+
+        Assert.Equal(SignalAction.Default, t.ActionOf(Signals.SIGBUS));
+        Assert.Equal((TaskExitState.Killed, Signals.SIGBUS), (t.ExitState, t.ExitSignal));
+    }
+
+    [Fact]
+    public void StandardSignal_AlreadyPending_IsNotQueuedTwice()
+    {
+        var t = new TaskList().CreateProcess("twice");
+        t.SetAction(Signals.SIGBUS, SignalAction.Handler);
+        var second = BusAr with { Addr = 0x7f00_0000_2000 };
+
+        t.SendSignal(BusAr, force: true);
+        t.SendSignal(second, force: true);
+        t.DeliverSignals();
+
+        Assert.Equal(BusAr, Assert.Single(t.Delivered));
+    }
+
+    [Fact]
+    public void SetComm_RenamesAndTruncates()
+    {
+        var t = new TaskList().CreateProcess("runner");
+
+        t.SetComm("a-very-long-thread-name");
+
+        Assert.Equal("a-very-long-thr", t.Comm);
+    }
+
+    [Fact]
     public void UnforcedSignal_StaysPendingWhileBlockedAndIsDroppedWhenIgnored()
     {
         var tasks = new TaskList();
@@ -70,7 +108,7 @@ public sealed class TaskStructTests
     public void SigInfo_PrintsTheKernelNames()
     {
         Assert.Equal("SIGBUS BUS_MCEERR_AR addr=0x7f0000001234 lsb=12", BusAr.ToString());
-        Assert.Equal("SIGBUS SI_KERNEL addr=0 lsb=0", new SigInfo(Signals.SIGBUS, Signals.SI_KERNEL).ToString());
+        Assert.Equal("SIGBUS SI_KERNEL addr=0x0 lsb=0", new SigInfo(Signals.SIGBUS, Signals.SI_KERNEL).ToString());
     }
 
     [Fact]
