@@ -104,8 +104,10 @@ public sealed class IovIter
 
         return IterateAndAdvance(bytes, (to, len) => CopyToUserIterMc(machine, to, addr, len), (to, len) =>
         {
+            using var step = machine.Tracer.Enter("copy_mc_to_kernel");
+            var traps = machine.Traps.Count;
             var left = copyMc.CopyMcToKernel(to, addr, len);
-            UserCopy.Note(machine, "copy_mc_to_kernel", left);
+            UserCopy.Note(machine, "copy_mc_to_kernel", left, traps);
             return left;
         });
     }
@@ -243,8 +245,9 @@ public sealed class IovIter
 
         using var trace = machine.Tracer.Enter("raw_copy_to_user");
         KernelUserFault.FaultIn(machine, to, len, write: true);
+        var traps = machine.Traps.Count;
         var left = arch.RawCopyToUser(to, from, len);
-        UserCopy.Note(machine, "raw_copy_to_user", left);
+        UserCopy.Note(machine, "raw_copy_to_user", left, traps);
         return left;
     }
 
@@ -259,8 +262,9 @@ public sealed class IovIter
 
         using var trace = machine.Tracer.Enter("copy_mc_to_user");
         KernelUserFault.FaultIn(machine, to, len, write: true);
+        var traps = machine.Traps.Count;
         var left = machine.Arch.CopyMc.CopyMcToUser(to, from, len);
-        UserCopy.Note(machine, "copy_mc_to_user", left);
+        UserCopy.Note(machine, "copy_mc_to_user", left, traps);
         return left;
     }
 
@@ -305,8 +309,9 @@ public sealed class IovIter
             KernelUserFault.FaultIn(machine, from, len, write: false);
         }
 
+        var traps = machine.Traps.Count;
         var left = arch.RawCopyFromUser(to, from, len);
-        UserCopy.Note(machine, "raw_copy_from_user", left);
+        UserCopy.Note(machine, "raw_copy_from_user", left, traps);
         return left;
     }
 }

@@ -28,7 +28,9 @@ public static class UserCopy
         if (arch.AccessOk(from, n))
         {
             KernelUserFault.FaultIn(machine, from, n, write: false);
+            var traps = machine.Traps.Count;
             res = arch.RawCopyFromUser(to, from, n);
+            Note(machine, "raw_copy_from_user", res, traps);
         }
 
         if (res != 0)
@@ -36,7 +38,6 @@ public static class UserCopy
             ZeroTail(machine, to + (n - res), res);
         }
 
-        Note(machine, "raw_copy_from_user", res);
         return res;
     }
 
@@ -52,8 +53,9 @@ public static class UserCopy
         }
 
         KernelUserFault.FaultIn(machine, to, n, write: true);
+        var traps = machine.Traps.Count;
         var res = arch.RawCopyToUser(to, from, n);
-        Note(machine, "raw_copy_to_user", res);
+        Note(machine, "raw_copy_to_user", res, traps);
         return res;
     }
 
@@ -73,9 +75,22 @@ public static class UserCopy
         return machine.Arch.Uaccess.PutUser(uaddr, size, value);
     }
 
-    /// <summary>Records a raw routine's "bytes not copied" in the trace when it fell short.</summary>
-    internal static void Note(Machine machine, string routine, ulong notCopied)
+    /// <summary>
+    /// Records in the trace how the traps taken since <paramref name="trapsBefore"/> were handled (the fixup taken, at
+    /// which site) and a raw routine's "bytes not copied" when it fell short.
+    /// </summary>
+    internal static void Note(Machine machine, string routine, ulong notCopied, int trapsBefore)
     {
+        if (!machine.Tracer.Enabled)
+        {
+            return;
+        }
+
+        foreach (var trap in machine.Traps.Skip(trapsBefore))
+        {
+            machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"{trap.Outcome} at {trap.Site}: {trap.Detail}"));
+        }
+
         if (notCopied != 0)
         {
             machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"{routine}() = {notCopied} bytes not copied"));
