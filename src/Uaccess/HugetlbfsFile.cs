@@ -123,12 +123,15 @@ public static class HugetlbfsFile
         return res;
     }
 
-    // hstate_file(): the huge page size of the file's mount; the model's hugetlbfs files use the 2 MiB hstate.
+    // hstate_file(): the huge page size of the file's mount. The model's inode does not record its mount, so it is the
+    // size of the folios the file caches, or for an empty file default_hstate (2 MiB on every modelled architecture).
     [KernelSymbol("include/linux/hugetlb.h", "hstate_file")]
-    private static Hstate HstateFile(Machine machine, Inode inode) =>
-        inode.Mapping.Pages.Values.Select(f => machine.Hugetlb.Hstates.FirstOrDefault(h => h.Order == f.Order)).FirstOrDefault(h => h is not null)
-        ?? machine.Hugetlb.SizeToHstate(2UL << 20)
-        ?? throw new InvalidOperationException("the machine has no 2 MiB hstate for hugetlbfs");
+    private static Hstate HstateFile(Machine machine, Inode inode)
+    {
+        var order = inode.Mapping.Pages.Values.Select(f => (int?)f.Order).FirstOrDefault() ?? Memory.HpagePmdOrder;
+        return machine.Hugetlb.Hstates.FirstOrDefault(h => h.Order == order)
+            ?? throw new InvalidOperationException($"{inode.Name}: the machine has no hstate of order {order}");
+    }
 
     // iov_iter_zero(): a hole reads as zeroes.
     [KernelSymbol("lib/iov_iter.c", "iov_iter_zero")]
