@@ -41,6 +41,7 @@ public sealed class Arm64Architecture : IArchitecture
         MteCopyMcPageTags = new MteCopyMcPageTags(machine, MteTags, options.MteGmidBs);
         var highpage = options.ArchHasCopyMc ? new Arm64HighpageCopy(machine, options.Mte, CopyMcPage, MteCopyMcPageTags, MteTags) : null;
         CopyMc = new Arm64CopyMc(options.ArchHasCopyMc, _generic, MemcpyMc, _copyToUser, highpage);
+        Uaccess = new Arm64Uaccess(machine, new CopyFromUser(machine), _copyToUser);
         Arm64Extable = new Arm64Extable(options);
         Trap = new Arm64Fault(machine, options, Arm64Extable, new Arm64Traps(machine));
     }
@@ -56,6 +57,9 @@ public sealed class Arm64Architecture : IArchitecture
 
     /// <inheritdoc />
     public IArchTrap Trap { get; }
+
+    /// <inheritdoc />
+    public IArchUaccess Uaccess { get; }
 
     /// <summary>The exception table with its fixup_exception / fixup_exception_me readers.</summary>
     public Arm64Extable Arm64Extable { get; }

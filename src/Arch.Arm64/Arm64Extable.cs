@@ -18,6 +18,8 @@ public sealed class Arm64Extable
     {
         _kinds = Arm64ExtableKinds.For(options);
         var entries = CopyToUser.ExtableEntries(_kinds, options.ArchHasCopyMc).ToList();
+        entries.AddRange(CopyFromUser.ExtableEntries(_kinds));
+        entries.AddRange(Arm64Uaccess.ExtableEntries(_kinds));
         if (options.ArchHasCopyMc)
         {
             entries.AddRange(MemcpyMc.ExtableEntries(_kinds));

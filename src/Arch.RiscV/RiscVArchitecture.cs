@@ -36,6 +36,9 @@ public sealed class RiscVArchitecture : IArchitecture
             (CopyMc, Extable, memcpy) = (copy, RiscVUpstreamCopyMc.Extable, copy.Memcpy);
         }
 
+        Uaccess = new RiscVUaccess(machine, options.Szreg);
+        Extable = Extable.Concat(RiscVUaccess.ExtableFor(options.Szreg));
+
         // copy_mc_to_user is __asm_copy_to_user on both: its loads have entries, and any entry is fixed up.
         var userRecovers = Extable.Entries.Any(e => e.Site.Routine == AsmCopyToUser.Routine && e.Site.Access == SiteAccess.Load);
         Trap = new RiscVTrap(machine, Extable)
@@ -58,6 +61,9 @@ public sealed class RiscVArchitecture : IArchitecture
 
     /// <inheritdoc />
     public IArchTrap Trap { get; }
+
+    /// <inheritdoc />
+    public IArchUaccess Uaccess { get; }
 
     /// <inheritdoc />
     public ExceptionTable Extable { get; }

@@ -27,7 +27,7 @@ public sealed class X86Architecture : IArchitecture
         var copy = new X86CopyMc(machine, options);
         CopyMc = copy;
         Memset = new Memset(machine);
-        Uaccess = new X86Uaccess(machine, copy.CopyUserGeneric, Memset);
+        Uaccess = new X86Uaccess(machine, copy.CopyUserGeneric);
         Extable = CopyMcFragile.Extable.Concat(CopyMcEnhancedFastString.Extable).Concat(CopyUserGeneric.Extable).Concat(X86Uaccess.Extable);
         Instructions = CopyMcFragile.Instructions.Concat(CopyMcEnhancedFastString.Instructions).Concat(Memcpy.Instructions)
             .Concat(CopyUserGeneric.Instructions).Concat(X86Uaccess.Instructions).Concat(Memset.Instructions).ToDictionary(i => i.Site);
@@ -58,8 +58,11 @@ public sealed class X86Architecture : IArchitecture
     /// <summary>The copy routines with their x86 types (copy_mc_fragile, copy_user_generic ...).</summary>
     public X86CopyMc X86CopyMc => (X86CopyMc)CopyMc;
 
-    /// <summary>copy_from_user and the futex accessors.</summary>
+    /// <summary>copy_{from,to}_user, get_user/put_user and the futex accessors, with their x86 sites.</summary>
     public X86Uaccess Uaccess { get; }
+
+    /// <inheritdoc />
+    IArchUaccess IArchitecture.Uaccess => Uaccess;
 
     /// <summary>memset.</summary>
     public Memset Memset { get; }

@@ -41,11 +41,23 @@ public sealed class RiscVExtableTests
     }
 
     [Fact]
-    public void Extable_Upstream_HoldsOnlyTheUserCopysEntries()
+    public void Extable_Upstream_HoldsOnlyTheUaccessEntries()
     {
         var table = RiscVMachines.Boot(RiscVServiceCollectionExtensions.Riscv64Upstream).Arch.Extable;
 
-        Assert.Equal(AsmCopyToUser.Sites, table.Entries.Select(e => e.Site));
+        Assert.Equal(AsmCopyToUser.Sites.Concat(RiscVUaccess.ExtableFor(8).Entries.Select(e => e.Site)), table.Entries.Select(e => e.Site));
+    }
+
+    [Theory]
+    [InlineData(8, "1: ld %0, %2", "__get_user_8")]
+    [InlineData(4, "2: lw %1, %4", "1: ld %0, %2")]
+    public void UaccessExtable_ByXlen_RV64HasLdRV32TheLwPairs(int szreg, string present, string absent)
+    {
+        var sites = RiscVUaccess.ExtableFor(szreg).Entries.Select(e => e.Site).ToArray();
+
+        Assert.Contains(sites, s => s.Label == present || s.Routine == present);
+        Assert.DoesNotContain(sites, s => s.Label == absent || s.Routine == absent);
+        Assert.All(RiscVUaccess.ExtableFor(szreg).Entries, e => Assert.Equal(("EX_TYPE_UACCESS_ERR_ZERO", 3), (e.Type, e.TypeValue)));
     }
 
     [Fact]

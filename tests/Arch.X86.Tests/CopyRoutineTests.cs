@@ -1,4 +1,5 @@
 using KernelModel.Mm;
+using KernelModel.Uaccess;
 
 namespace KernelModel.Arch.X86.Tests;
 
@@ -49,7 +50,7 @@ public sealed class CopyRoutineTests
         KernelRun<ulong> run;
         using (m.CurrentCpu.Enter(task, CpuMode.Kernel))
         {
-            run = m.Run(() => m.X86().Uaccess.CopyFromUser(m.PageAddress(kbuf.Head), uaddr + offset, length));
+            run = m.Run(() => UserCopy.CopyFromUser(m, m.PageAddress(kbuf.Head), uaddr + offset, length));
         }
 
         Assert.True(run.Completed);

@@ -1,4 +1,5 @@
 using KernelModel.Mm;
+using KernelModel.Uaccess;
 using Moq;
 
 namespace KernelModel.Arch.X86.Tests;
@@ -43,7 +44,7 @@ public sealed class CopyinRecoveryTests
     {
         var s = Boot();
 
-        var run = InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
+        var run = InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
 
         Assert.Equal(4096UL - PoisonOffset, run.Value);
         var kbuf = s.Machine.Memory.FrameForRead(s.KbufFrame.Pfn);
@@ -58,7 +59,7 @@ public sealed class CopyinRecoveryTests
     public void KillMeNever_OnReturnToUser_CallsMemoryFailureWithNoFlagsAndSendsNoSignal()
     {
         var s = Boot();
-        InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
+        InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
 
         s.Machine.ReturnToUser(s.Task);
 
@@ -76,7 +77,7 @@ public sealed class CopyinRecoveryTests
     public void CopyFromUser_SigbusArEra_SendsBusMceerrArAtTheUserAddressAfterMemoryFailure()
     {
         var s = Boot(new X86Options { CopyinRecovery = CopyinRecovery.SigbusAr });
-        InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
+        InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
         Assert.Equal(["kill_me_maybe"], s.Task.TaskWork.Select(w => w.Name));
 
         s.Machine.ReturnToUser(s.Task);
@@ -92,7 +93,7 @@ public sealed class CopyinRecoveryTests
     {
         var s = Boot(new X86Options { CopyinRecovery = CopyinRecovery.None });
 
-        var run = InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
+        var run = InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
 
         Assert.Equal("Fatal machine check", run.DeathMessage);
         Assert.Contains("mce: [Hardware Error]: Machine check: Data load in unrecoverable area of kernel", s.Machine.Console());
@@ -104,7 +105,7 @@ public sealed class CopyinRecoveryTests
         var s = Boot();
         uint value = 1;
 
-        var run = InKernel(s, u => u.FutexGetValueLocked(out value, s.Uaddr + PoisonOffset));
+        var run = InKernel(s, u => Futex.GetValueLocked(s.Machine, out value, s.Uaddr + PoisonOffset));
 
         Assert.Equal(-Errno.EFAULT, run.Value);
         Assert.Equal(0u, value);
@@ -118,7 +119,7 @@ public sealed class CopyinRecoveryTests
         var s = Boot();
         uint value = 0;
 
-        var run = InKernel(s, u => u.FutexGetValueLocked(out value, s.Uaddr + 8));
+        var run = InKernel(s, u => Futex.GetValueLocked(s.Machine, out value, s.Uaddr + 8));
 
         Assert.Equal(0, run.Value);
         Assert.Equal(BitConverter.ToUInt32(s.Machine.Memory.FrameForRead(s.Frame.Pfn)[8..12]), value);
@@ -129,7 +130,7 @@ public sealed class CopyinRecoveryTests
     {
         var s = Boot(new X86Options { EfaultRegCopyin = false });
 
-        var run = InKernel(s, u => u.FutexGetValueLocked(out _, s.Uaddr + PoisonOffset));
+        var run = InKernel(s, u => Futex.GetValueLocked(s.Machine, out _, s.Uaddr + PoisonOffset));
 
         Assert.True(run.Panicked);
         Assert.Contains("mce: [Hardware Error]: Machine check: Data load in unrecoverable area of kernel", s.Machine.Console());
@@ -140,7 +141,7 @@ public sealed class CopyinRecoveryTests
     {
         var s = Boot();
 
-        var run = InKernel(s, u => u.FutexAtomicCmpxchgInatomic(out _, s.Uaddr + PoisonOffset, 0, 1));
+        var run = InKernel(s, u => u.FutexAtomicCmpxchgInatomic(s.Uaddr + PoisonOffset, 0, 1, out _));
 
         Assert.Equal("Fatal machine check", run.DeathMessage);
         Assert.Contains("mce: [Hardware Error]: Machine check: Data load in unrecoverable area of kernel", s.Machine.Console());
@@ -153,7 +154,7 @@ public sealed class CopyinRecoveryTests
         var old = BitConverter.ToUInt32(s.Machine.Memory.FrameForRead(s.Frame.Pfn)[16..20]);
         uint found = 0;
 
-        var run = InKernel(s, u => u.FutexAtomicCmpxchgInatomic(out found, s.Uaddr + 16, old, 0xdeadbeef));
+        var run = InKernel(s, u => u.FutexAtomicCmpxchgInatomic(s.Uaddr + 16, old, 0xdeadbeef, out found));
 
         Assert.Equal(0, run.Value);
         Assert.Equal(old, found);
@@ -166,10 +167,10 @@ public sealed class CopyinRecoveryTests
         var s = Boot();
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(4096UL - PoisonOffset, InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Uaddr, PhysicalMemory.PageSize)).Value);
+            Assert.Equal(4096UL - PoisonOffset, InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Uaddr, PhysicalMemory.PageSize)).Value);
         }
 
-        var run = InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
+        var run = InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
 
         Assert.Equal("Too many consecutive machine checks while accessing user data", run.DeathMessage);
         Assert.Equal("mce: [Hardware Error]: Machine check: Action required: data load in error recoverable area of kernel", s.Machine.Console()[^3]);
@@ -180,9 +181,9 @@ public sealed class CopyinRecoveryTests
     public void QueueTaskWork_SecondPageBeforeReturningToUser_Panics()
     {
         var s = Boot(pages: 2);
-        InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
+        InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Uaddr, PhysicalMemory.PageSize));
 
-        var run = InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Uaddr + PhysicalMemory.PageSize, PhysicalMemory.PageSize));
+        var run = InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Uaddr + PhysicalMemory.PageSize, PhysicalMemory.PageSize));
 
         Assert.Equal("Consecutive machine checks to different user pages", run.DeathMessage);
     }
@@ -192,7 +193,7 @@ public sealed class CopyinRecoveryTests
     {
         var s = Boot();
 
-        var run = InKernel(s, u => u.CopyFromUser(s.Kbuf, s.Kbuf + 64, 100));
+        var run = InKernel(s, u => UserCopy.CopyFromUser(s.Machine, s.Kbuf, s.Kbuf + 64, 100));
 
         Assert.Equal(100UL, run.Value);
         Assert.All(s.Machine.Memory.FrameForRead(s.KbufFrame.Pfn)[..100].ToArray(), b => Assert.Equal(0, b));

@@ -40,7 +40,8 @@ public sealed class ExtableTests
     {
         var x86 = X86Machines.Boot().X86();
 
-        Assert.Equal(21, x86.Extable.Entries.Count);
+        // copy_mc (fragile, fast string) and copy_user_generic: 18; __get_user_asm, getuser.S, putuser.S: 12; the futex atomics: 9.
+        Assert.Equal(18 + 12 + 9, x86.Extable.Entries.Count);
         Assert.All(x86.Extable.Entries, e => Assert.True(x86.Instructions.ContainsKey(e.Site), e.Site.ToString()));
         Assert.All(CopyUserGeneric.Extable.Entries, e => Assert.Equal("EX_TYPE_UACCESS", e.Type));
     }

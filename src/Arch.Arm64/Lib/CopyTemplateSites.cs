@@ -6,21 +6,26 @@ namespace KernelModel.Arch.Arm64;
 /// The load and store instructions of arch/arm64/lib/copy_template.S as one including routine assembles them
 /// (each inclusion is its own code, so each routine has its own sites). A store macro is one instruction
 /// (<c>stp</c>) in memcpy_mc and a pair of unprivileged stores (<c>user_stp</c>: two <c>sttr</c>, then the
-/// post-increment) in __arch_copy_to_user, so a store is a list of parts.
+/// post-increment) in __arch_copy_to_user, so a store is a list of parts. In __arch_copy_from_user the loads are the
+/// unprivileged ones (<c>ldtr*</c>; <c>user_ldp</c> is two <c>ldtr</c> then the post-increment). A load pair stays
+/// one site: the template reads pairs only from a 16-byte-aligned source, so both halves lie in one line and one page
+/// and the first <c>ldtr</c> is the one that faults.
 /// </summary>
 internal sealed class CopyTemplateSites
 {
     /// <summary>Builds the sites of one inclusion.</summary>
     /// <param name="routine">The including routine.</param>
     /// <param name="userStores">Whether the store macros are the uaccess ones (sttr*, user_stp).</param>
-    public CopyTemplateSites(string routine, bool userStores)
+    /// <param name="userLoads">Whether the load macros are the uaccess ones (ldtr*, user_ldp).</param>
+    public CopyTemplateSites(string routine, bool userStores, bool userLoads = false)
     {
         Routine = routine;
         var loads = new List<CodeSite>();
         var stores = new List<CodeSite>();
         CodeSite Load(string label)
         {
-            var site = new CodeSite(routine, label, SiteAccess.Load);
+            var suffix = !userLoads ? string.Empty : label.Contains("ldp1", StringComparison.Ordinal) ? " (user_ldp)" : " (ldtr)";
+            var site = new CodeSite(routine, label + suffix, SiteAccess.Load);
             loads.Add(site);
             return site;
         }

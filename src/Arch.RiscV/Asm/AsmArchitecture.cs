@@ -40,6 +40,13 @@ public sealed class AsmArchitecture : IArchitecture
     /// <inheritdoc />
     public IArchTrap Trap { get; }
 
+    /// <summary>
+    /// The uaccess routines are not part of the patch (arch/riscv/lib/uaccess.S is unchanged), so the assembled
+    /// architecture has none; like copy_mc_to_user it runs copy_mc_to_kernel only.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Always.</exception>
+    public IArchUaccess Uaccess => throw new InvalidOperationException("the uaccess routines (arch/riscv/lib/uaccess.S) are not part of the patch; the assembled architecture runs copy_mc_to_kernel only");
+
     /// <inheritdoc />
     public ExceptionTable Extable { get; }
 

@@ -39,4 +39,10 @@ public sealed record X86Instruction(CodeSite Site, int Opcode, string Text)
 
     /// <summary>CMPXCHG r/m, r (lock cmpxchgl).</summary>
     public const int Cmpxchg = 0xB10F;
+
+    /// <summary>XCHG r/m, r (xchgl).</summary>
+    public const int Xchg = 0x87;
+
+    /// <summary>XADD r/m, r (0F C1, lock xaddl).</summary>
+    public const int Xadd = 0xC10F;
 }

@@ -15,6 +15,9 @@ public interface IArchitecture
     /// <summary>The trap handlers.</summary>
     IArchTrap Trap { get; }
 
+    /// <summary>The user-access routines (copy_{from,to}_user, get_user/put_user, the futex atomics).</summary>
+    IArchUaccess Uaccess { get; }
+
     /// <summary>Every exception-table entry of the modelled routines.</summary>
     ExceptionTable Extable { get; }
 

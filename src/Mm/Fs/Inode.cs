@@ -37,6 +37,9 @@ public sealed class Inode
     /// <summary>The blocks on disk (regular files only), by page index.</summary>
     public Dictionary<ulong, byte[]> BackingStore { get; } = [];
 
+    /// <summary>i_private: the filesystem's or device's own data (a DAX file's extent on its pmem device).</summary>
+    public object? Private { get; set; }
+
     /// <summary>Whether the page cache can be refilled from a backing store.</summary>
     public bool HasBackingStore => Kind == InodeKind.Regular;
 }

@@ -26,6 +26,7 @@ public static class Errno
     public const int ESPIPE = 29;
     public const int ENOSYS = 38;
     public const int EOPNOTSUPP = 95;
+    public const int ETIMEDOUT = 110;
     public const int EHWPOISON = 133;
 
     private static readonly Dictionary<int, string> Names = new()
@@ -34,7 +35,7 @@ public static class Errno
         [ENXIO] = "ENXIO", [EBADF] = "EBADF", [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM",
         [EACCES] = "EACCES", [EFAULT] = "EFAULT", [EBUSY] = "EBUSY", [EEXIST] = "EEXIST",
         [ENODEV] = "ENODEV", [EINVAL] = "EINVAL", [ENOSPC] = "ENOSPC", [ESPIPE] = "ESPIPE",
-        [ENOSYS] = "ENOSYS", [EOPNOTSUPP] = "EOPNOTSUPP", [EHWPOISON] = "EHWPOISON",
+        [ENOSYS] = "ENOSYS", [EOPNOTSUPP] = "EOPNOTSUPP", [ETIMEDOUT] = "ETIMEDOUT", [EHWPOISON] = "EHWPOISON",
     };
 
     /// <summary>The kernel's name for a positive errno value ("EFAULT"), or the number when unknown.</summary>

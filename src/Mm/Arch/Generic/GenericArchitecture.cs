@@ -14,7 +14,8 @@ public sealed class GenericArchitecture : IArchitecture
     {
         var copy = new GenericCopyMc(machine);
         CopyMc = copy;
-        Extable = GenericCopyMc.Extable;
+        Uaccess = new GenericUaccess(machine, copy);
+        Extable = GenericCopyMc.Extable.Concat(GenericUaccess.Extable);
         Trap = new GenericTrap(machine, Extable);
         CopyRoutines = Mm.CopyRoutines.Standard(copy, copy.Memcpy, userRecovers: false).ToArray();
     }
@@ -27,6 +28,9 @@ public sealed class GenericArchitecture : IArchitecture
 
     /// <inheritdoc />
     public IArchTrap Trap { get; }
+
+    /// <inheritdoc />
+    public IArchUaccess Uaccess { get; }
 
     /// <inheritdoc />
     public ExceptionTable Extable { get; }

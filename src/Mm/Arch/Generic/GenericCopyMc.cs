@@ -60,16 +60,18 @@ public sealed class GenericCopyMc(Machine machine) : IArchCopyMc
         }
     }
 
-    /// <summary>copy_to_user() with the generic byte loop: returns the bytes not copied when the user side faults.</summary>
+    /// <summary>copy_to_user(): access_ok, then the byte loop; returns the bytes not copied.</summary>
     [KernelSymbol("include/linux/uaccess.h", "copy_to_user")]
-    public ulong CopyToUser(ulong udst, ulong src, ulong len)
+    public ulong CopyToUser(ulong udst, ulong src, ulong len) => GenericUaccess.AccessOk(machine, udst, len) ? RawCopyToUser(udst, src, len) : len;
+
+    /// <summary>
+    /// raw_copy_to_user() as a byte loop: the kernel-side load has no entry (poison there is fatal), the user-side
+    /// store returns the bytes not copied when it faults.
+    /// </summary>
+    [KernelSymbol("include/asm-generic/uaccess.h", "raw_copy_to_user")]
+    public ulong RawCopyToUser(ulong udst, ulong src, ulong len)
     {
         var cpu = machine.CurrentCpu;
-        if (udst >= machine.Arch.TaskSize || len > machine.Arch.TaskSize - udst)
-        {
-            return len;
-        }
-
         if (cpu.TryCopyFast(udst, src, len))
         {
             return 0;
