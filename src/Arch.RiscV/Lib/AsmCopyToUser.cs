@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 
 namespace KernelModel.Arch.RiscV;
 
@@ -224,29 +223,10 @@ public sealed class AsmCopyToUser(Machine machine, int szreg)
             return true;
         }
 
-        private bool Load(CodeSite site, ulong address, int size, out ulong value)
-        {
-            Span<byte> bytes = stackalloc byte[8];
-            if (cpu.Load(site, address, bytes[..size]) != AccessResult.Ok)
-            {
-                value = 0;
-                return false;
-            }
+        private bool Load(CodeSite site, ulong address, int size, out ulong value) =>
+            RiscVRegisterAccess.Load(cpu, site, address, size, _mask, out value);
 
-            value = size switch
-            {
-                1 => (ulong)(sbyte)bytes[0],
-                4 => (ulong)(long)BinaryPrimitives.ReadInt32LittleEndian(bytes),
-                _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-            } & _mask;
-            return true;
-        }
-
-        private bool Store(CodeSite site, ulong address, int size, ulong value)
-        {
-            Span<byte> bytes = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
-            return cpu.Store(site, address, bytes[..size]) == AccessResult.Ok;
-        }
+        private bool Store(CodeSite site, ulong address, int size, ulong value) =>
+            RiscVRegisterAccess.Store(cpu, site, address, size, value);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 
 namespace KernelModel.Arch.RiscV;
 
@@ -233,29 +232,10 @@ public sealed class MemcpyTemplate
     private ulong Sub(ulong a, ulong b) => (a - b) & _xlenMask;
 
     // lb / lw / REG_L: the loaded value sign-extends to XLEN. False when the access trapped to a fixup.
-    private bool Load(CodeSite site, ulong address, int size, out ulong value)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        if (_cpu.Load(site, address, bytes[..size]) != AccessResult.Ok)
-        {
-            value = 0;
-            return false;
-        }
-
-        value = size switch
-        {
-            1 => (ulong)(sbyte)bytes[0],
-            4 => (ulong)(long)BinaryPrimitives.ReadInt32LittleEndian(bytes),
-            _ => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
-        } & _xlenMask;
-        return true;
-    }
+    private bool Load(CodeSite site, ulong address, int size, out ulong value) =>
+        RiscVRegisterAccess.Load(_cpu, site, address, size, _xlenMask, out value);
 
     // sb / sw / REG_S: the low bytes of the register. False when the access trapped to a fixup.
-    private bool Store(CodeSite site, ulong address, int size, ulong value)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
-        return _cpu.Store(site, address, bytes[..size]) == AccessResult.Ok;
-    }
+    private bool Store(CodeSite site, ulong address, int size, ulong value) =>
+        RiscVRegisterAccess.Store(_cpu, site, address, size, value);
 }
