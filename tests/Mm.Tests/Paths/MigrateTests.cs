@@ -41,6 +41,23 @@ public sealed class MigrateTests
     }
 
     [Fact]
+    public void MigratePages_ForMemoryFailure_TheOldFolioKeepsItsIsolationReferenceForPageHandlePoison()
+    {
+        var h = PathsHarness.WithCopyMc();
+        var (task, vma, folio) = MappedAnonPage(h);
+        Migrate.IsolateFolio(folio);
+        var list = new List<Folio> { folio };
+
+        var failed = Migrate.MigratePages(h.Machine, list, src => Migrate.AllocMigrationTarget(h.Machine, src, src.Head.Nid), MigrateMode.Sync,
+            MigrateReason.MemoryFailure, out var succeeded);
+
+        Assert.Equal((0, 1), (failed, succeeded));
+        Assert.NotEqual(folio.Pfn, PathsHarness.PteAt(task, vma.Start).Pfn);
+        Assert.Equal((0, 1), (folio.MapCount, folio.RefCount));
+        Assert.False(h.Machine.Allocator.IsFreeBuddyPage(folio.Pfn));
+    }
+
+    [Fact]
     public void MigratePages_PoisonedSource_EhwpoisonIsAPermanentFailureTheMappingIsRestoredAndTheCopyFreed()
     {
         var h = PathsHarness.WithCopyMc(nodes: 2);
