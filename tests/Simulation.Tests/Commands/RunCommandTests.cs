@@ -52,11 +52,11 @@ public sealed class RunCommandTests
             "/* hardware memory error at __memcpy_mc+",
             "/* trap: Fixup: extable EX_TYPE_FIXUP -> ",
             "/* copy_mc_to_kernel: 4096 bytes not copied */",
-            "/* pfn 0x400 flags 0 on cpu 0 */",
+            "/* pfn 0x600 flags 0 on cpu 0 */",
             "/* wp_page_copy: copy failed, EHWPOISON */",
             "/* SIGBUS BUS_ADRERR to cow:2 si_addr=0x3ff7fff080 si_addr_lsb=0 */",
             "/* get_signal: cow:2 SIGBUS BUS_ADRERR si_addr=0x3ff7fff080 si_addr_lsb=0: killed */",
-            "/* Memory failure: 0x400: recovery action for dirty LRU page: Recovered */",
+            "/* Memory failure: 0x600: recovery action for dirty LRU page: Recovered */",
         ];
         var at = inOrder.Select(prefix => Array.FindIndex(trace, l => l.StartsWith(prefix, StringComparison.Ordinal))).ToArray();
         Assert.DoesNotContain(-1, at);
