@@ -75,6 +75,7 @@ public sealed class MigrateTests
         Assert.Equal(pteBefore with { Dirty = false }, PathsHarness.PteAt(task, vma.Start) with { Dirty = false });
         Assert.Equal((1, 2), (folio.MapCount, folio.RefCount));
         Assert.False(folio.Test(PageFlags.Locked));
+        Assert.True(folio.Test(PageFlags.Dirty));
         Assert.Equal(freeNode1, h.Machine.Allocator.Zones[1].NrFreePages);
         h.VerifyQueuedExactly(folio.Pfn);
         h.CopyMc.Verify(c => c.CopyMcToKernel(It.IsAny<ulong>(), It.IsAny<ulong>(), It.IsAny<ulong>()), Times.Once);
