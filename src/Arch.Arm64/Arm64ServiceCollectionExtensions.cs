@@ -21,7 +21,6 @@ public static class Arm64ServiceCollectionExtensions
     /// arm64's do_page_fault() (arch/arm64/mm/fault.c) answers VM_FAULT_HWPOISON[_LARGE] with
     /// arm64_force_sig_mceerr(BUS_MCEERR_AR, far, lsb), without x86's "MCE: Killing" line.
     /// </summary>
-    [KernelSymbol("arch/arm64/mm/fault.c", "do_page_fault")]
     private static MachineConfig WithArm64FaultHandler(MachineConfig config) =>
         config with { Mm = config.Mm with { HwpoisonFaultSignal = HwpoisonFaultSignal.Arm64ForceSigMceerr } };
 }

@@ -45,7 +45,6 @@ public static class RiscVServiceCollectionExtensions
     /// RISC-V's mm_fault_error() (arch/riscv/mm/fault.c) answers VM_FAULT_HWPOISON[_LARGE] with do_trap(SIGBUS,
     /// BUS_ADRERR, addr): no BUS_MCEERR_AR, no si_addr_lsb, no console line.
     /// </summary>
-    [KernelSymbol("arch/riscv/mm/fault.c", "mm_fault_error")]
     private static MachineConfig WithRiscVFaultHandler(MachineConfig config) =>
         config with { Mm = config.Mm with { HwpoisonFaultSignal = HwpoisonFaultSignal.RiscvDoTrap } };
 }

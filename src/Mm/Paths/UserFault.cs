@@ -87,6 +87,10 @@ public static class UserFault
     }
 
     // The architecture's signalling call, named as the trace shows it.
+    [KernelSymbol("kernel/signal.c", "force_sig_mceerr")]
+    [KernelSymbol("arch/arm64/kernel/traps.c", "arm64_force_sig_mceerr")]
+    [KernelSymbol("arch/riscv/kernel/traps.c", "do_trap")]
+    [KernelSymbol("kernel/signal.c", "force_sig_fault")]
     private static void ForceSig(Machine machine, TaskStruct task, string function, SigInfo info)
     {
         using (machine.Tracer.Enter(function))
