@@ -39,5 +39,12 @@ public static class RiscVServiceCollectionExtensions
     private static Profile Profile(string name, RiscVOptions options, string description) =>
         new(name, description + "; poison as a synchronous load access fault [assumed], kernel traps in NMI context (v6.4+), " +
             "user consumption through firmware-first RAS: memory_failure(MF_ACTION_REQUIRED) [assumed]",
-            m => new RiscVArchitecture(m, name, options));
+            m => new RiscVArchitecture(m, name, options), WithRiscVFaultHandler);
+
+    /// <summary>
+    /// RISC-V's mm_fault_error() (arch/riscv/mm/fault.c) answers VM_FAULT_HWPOISON[_LARGE] with do_trap(SIGBUS,
+    /// BUS_ADRERR, addr): no BUS_MCEERR_AR, no si_addr_lsb, no console line.
+    /// </summary>
+    private static MachineConfig WithRiscVFaultHandler(MachineConfig config) =>
+        config with { Mm = config.Mm with { HwpoisonFaultSignal = HwpoisonFaultSignal.RiscvDoTrap } };
 }

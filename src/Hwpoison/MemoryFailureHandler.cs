@@ -31,7 +31,7 @@ public sealed class MemoryFailureHandler : IMemoryFailure
         Handlers = new PageStateHandlers(this);
         Hugetlb = new HugetlbFailure(this);
         Thp = new ThpSplit(this, _rmap);
-        SoftOffline = new SoftOffline(this, _rmap);
+        SoftOffline = new SoftOffline(this);
         Unpoison = new Unpoison(this);
     }
 

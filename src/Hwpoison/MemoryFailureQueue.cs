@@ -1,3 +1,4 @@
+using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Hwpoison;
@@ -51,17 +52,21 @@ public sealed class MemoryFailureQueue
     [KernelSymbol("mm/memory-failure.c", "memory_failure_queue")]
     public void Put(ulong pfn, MfFlags flags)
     {
-        var cpu = _mf.Machine.CurrentCpuId;
-        _queued.Add((pfn, flags));
-        if (_fifo[cpu].Count >= FifoSize)
+        using (_mf.Machine.Tracer.Enter("memory_failure_queue"))
         {
-            Dropped++;
-            _mf.Err("buffer overflow when queuing memory failure at " + Printf.HashLx(pfn));
-            return;
-        }
+            var cpu = _mf.Machine.CurrentCpuId;
+            _mf.Machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"pfn {Printf.HashLx(pfn)} flags {flags.ToKernelString()} on cpu {cpu}"));
+            _queued.Add((pfn, flags));
+            if (_fifo[cpu].Count >= FifoSize)
+            {
+                Dropped++;
+                _mf.Err("buffer overflow when queuing memory failure at " + Printf.HashLx(pfn));
+                return;
+            }
 
-        _fifo[cpu].Enqueue((pfn, flags));
-        _scheduled[cpu] = true;
+            _fifo[cpu].Enqueue((pfn, flags));
+            _scheduled[cpu] = true;
+        }
     }
 
     /// <summary>

@@ -77,8 +77,9 @@ internal sealed class Rmap(Machine machine)
     /// try_to_unmap() with TTU_IGNORE_MLOCK | TTU_SYNC and, when <paramref name="hwpoison"/>, TTU_HWPOISON: each
     /// mapping of a poisoned page becomes a hwpoison entry; otherwise an anonymous page in the swap cache leaves a
     /// swap entry and a file page nothing (it will be read again). Each removed mapping drops its map count and
-    /// reference and hands its dirty bit to the folio. A DMA-pinned exclusive anonymous page cannot be unmapped
-    /// (folio_try_share_anon_rmap_pte refuses): the walk stops there.
+    /// reference and hands its dirty bit to the folio. try_to_unmap_one() installs the hwpoison entry before it
+    /// would ask whether an exclusive anonymous page may be shared, so a DMA pin stops only an unmap that keeps the
+    /// data (folio_try_share_anon_rmap_pte refuses): the walk stops there.
     /// </summary>
     [KernelSymbol("mm/rmap.c", "try_to_unmap")]
     public void TryToUnmap(Folio folio, bool hwpoison)
@@ -86,7 +87,8 @@ internal sealed class Rmap(Machine machine)
         foreach (var m in MappingsOf(folio))
         {
             var page = machine.Memory.PfnToPage(m.Entry.Pfn);
-            if (folio.IsAnon && page.Test(PageFlags.AnonExclusive) && MaybeDmaPinned(folio))
+            var poisoned = folio.IsHugetlb ? folio.Test(PageFlags.HasHwpoisoned) : page.IsHwpoison;
+            if (!(hwpoison && poisoned) && folio.IsAnon && page.Test(PageFlags.AnonExclusive) && MaybeDmaPinned(folio))
             {
                 return;
             }
@@ -96,7 +98,6 @@ internal sealed class Rmap(Machine machine)
                 folio.Set(PageFlags.Dirty);
             }
 
-            var poisoned = folio.IsHugetlb ? folio.Test(PageFlags.HasHwpoisoned) : page.IsHwpoison;
             var replacement = hwpoison && poisoned ? Pte.HwpoisonEntry(m.Entry.Pfn)
                 : folio.IsAnon && folio.Test(PageFlags.Swapcache) ? Pte.SwapEntry(folio.Head.SwapOffset + (m.Entry.Pfn - folio.Pfn))
                 : Pte.Empty;

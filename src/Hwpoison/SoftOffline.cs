@@ -6,10 +6,11 @@ namespace KernelModel.Hwpoison;
 /// <summary>
 /// soft_offline_page() (mm/memory-failure.c, pr_fmt "Soft offline: "): take a page that is still good but
 /// suspect out of use without losing anything: a free page is taken off the buddy lists, a clean unmapped
-/// page-cache page is dropped, anything else is migrated to a new frame (contents copied, every mapping and the
-/// cache switched over) and the old frame is marked poisoned. It never kills; it fails with -EBUSY instead.
+/// page-cache page is dropped, anything else is migrated to a new frame by the mm's migrate_pages()
+/// (MR_MEMORY_FAILURE: contents copied with folio_mc_copy(), every mapping and the cache switched over) and the old
+/// frame is marked poisoned. It never kills; it fails with -EBUSY instead, also when the copy consumes poison.
 /// </summary>
-internal sealed class SoftOffline(MemoryFailureHandler mf, Rmap rmap)
+internal sealed class SoftOffline(MemoryFailureHandler mf)
 {
     private bool _disabledLogged;
 
@@ -120,7 +121,10 @@ internal sealed class SoftOffline(MemoryFailureHandler mf, Rmap rmap)
             return 0;
         }
 
-        var isolated = IsolateFolio(folio);
+        var pagelist = new List<Folio>();
+        var isolated = IsolateFolioToList(folio, pagelist);
+
+        // An isolated folio holds a reference of its own: the one get_hwpoison_page() took goes either way.
         Machine.PutFolio(folio);
         if (!isolated)
         {
@@ -129,16 +133,22 @@ internal sealed class SoftOffline(MemoryFailureHandler mf, Rmap rmap)
             return -Errno.EBUSY;
         }
 
-        var notMigrated = new Migration(mf, rmap).MigratePage(folio);
-        if (notMigrated == 0)
+        // alloc_migration_target() with NUMA_NO_NODE: a page on the source's node.
+        var ret = Migrate.MigratePages(Machine, pagelist, src => Migrate.AllocMigrationTarget(Machine, src, src.Head.Nid), MigrateMode.Sync,
+            MigrateReason.MemoryFailure, out _);
+        if (ret == 0)
         {
             return mf.PageHandlePoison(page, hugepageOrFreepage: huge, release: !huge) ? 0 : -Errno.EBUSY;
         }
 
-        PutbackMovableFolio(folio);
+        if (pagelist.Count > 0)
+        {
+            Migrate.PutbackMovablePages(Machine, pagelist);
+        }
+
         Info(string.Create(CultureInfo.InvariantCulture,
-            $"{Printf.HashLx(pfn)}: {what} migration failed {notMigrated}, type {PageFlagsFormat.Pgp(page.Flags)}"));
-        return notMigrated > 0 ? -Errno.EBUSY : notMigrated;
+            $"{Printf.HashLx(pfn)}: {what} migration failed {ret}, type {PageFlagsFormat.Pgp(page.Flags)}"));
+        return ret > 0 ? -Errno.EBUSY : ret;
     }
 
     /// <summary>
@@ -158,36 +168,17 @@ internal sealed class SoftOffline(MemoryFailureHandler mf, Rmap rmap)
         return true;
     }
 
-    /// <summary>isolate_folio_to_list(): off the LRU (or the hugetlb active list) with a reference of its own.</summary>
+    /// <summary>isolate_folio_to_list(): the mm's isolation (LRU or hugetlb), the folio then on <paramref name="list"/>.</summary>
     [KernelSymbol("mm/migrate.c", "isolate_folio_to_list")]
-    private static bool IsolateFolio(Folio folio)
+    private static bool IsolateFolioToList(Folio folio, List<Folio> list)
     {
-        if (folio.IsHugetlb)
-        {
-            folio.Head.RefCount++;
-            return true;
-        }
-
-        if (!folio.Test(PageFlags.Lru))
+        if (!Migrate.IsolateFolio(folio))
         {
             return false;
         }
 
-        folio.Clear(PageFlags.Lru);
-        folio.Head.RefCount++;
+        list.Add(folio);
         return true;
-    }
-
-    /// <summary>putback_movable_pages(): a folio that did not migrate goes back on the LRU, dropping the isolation reference.</summary>
-    [KernelSymbol("mm/migrate.c", "putback_movable_pages")]
-    private void PutbackMovableFolio(Folio folio)
-    {
-        if (!folio.IsHugetlb)
-        {
-            folio.Set(PageFlags.Lru);
-        }
-
-        Machine.PutFolio(folio);
     }
 
     // put_ref_page(): drop the reference an MF_COUNT_INCREASED caller took.

@@ -20,4 +20,15 @@ public sealed class Arm64ServiceCollectionExtensionsTests
         Assert.Equal(0xffff_0000_0000_0000UL, series.PageOffset);
         Assert.Equal(1UL << 48, series.TaskSize);
     }
+
+    [Theory]
+    [InlineData("arm64")]
+    [InlineData("arm64-upstream")]
+    public void Boot_EveryProfile_SignalsHwpoisonFaultsAsDoPageFaultDoes(string profile)
+    {
+        var services = new ServiceCollection().AddArchArm64();
+        var catalog = new ProfileCatalog(services.Where(d => d.ServiceType == typeof(Profile)).Select(d => (Profile)d.ImplementationInstance!));
+
+        Assert.Equal(HwpoisonFaultSignal.Arm64ForceSigMceerr, catalog.Boot(profile, Arm64Machines.Config).Config.Mm.HwpoisonFaultSignal);
+    }
 }

@@ -39,6 +39,16 @@ public sealed class ProfileTests
         Assert.True(x86.Options.FragileQuirk);
     }
 
+    [Theory]
+    [InlineData("x86_64")]
+    [InlineData("x86_64-fragile")]
+    public void Boot_EveryProfile_SignalsHwpoisonFaultsWithDoSigbus(string profile)
+    {
+        var machine = Catalog().Boot(profile, new MachineConfig { MemoryBytes = 128UL << 20 });
+
+        Assert.Equal(HwpoisonFaultSignal.DoSigbus, machine.Config.Mm.HwpoisonFaultSignal);
+    }
+
     [Fact]
     public void CopyRoutines_NoErmsNoQuirk_DoNotRecover()
     {

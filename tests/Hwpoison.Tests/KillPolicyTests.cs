@@ -181,7 +181,10 @@ public sealed class KillPolicyTests
     {
         var m = TestMachine.Boot(HwpoisonOptions.V617 with { UnmapFailureKill = option });
         m.Sysctl.Set("vm.memory_failure_early_kill", "1");
-        var t = m.Target(TargetPageKind.AnonPinned);
+        // A swap-cache page is unmapped without TTU_HWPOISON (its PTEs become swap entries), and that unmap cannot
+        // share an exclusive page a device has pinned.
+        var t = m.Target(TargetPageKind.SwapcacheDirty);
+        t.Page.RefCount += Gup.GupPinCountingBias;
 
         Assert.Equal(-Errno.EBUSY, m.MemoryFailure(t.Pfn, MfFlags.None));
 

@@ -24,6 +24,22 @@ public sealed class MemoryFailureEffectsTests
         Assert.Equal(1, t.Page.RefCount);
     }
 
+    // try_to_unmap_one() installs the hwpoison entry before it would try to share an exclusive anonymous page, so a
+    // DMA pin does not keep the page mapped; me_pagecache_clean() returns Recovered for an anonymous page without
+    // looking at the references the pin still holds.
+    [Fact]
+    public void PinnedAnonPage_IsUnmappedToAHwpoisonEntryAndRecoveredWhileThePinStillHoldsIt()
+    {
+        var m = TestMachine.Boot();
+        var t = m.Target(TargetPageKind.AnonPinned);
+
+        Assert.Equal(0, m.MemoryFailure(t.Pfn, MfFlags.None));
+
+        Assert.Equal(Pte.HwpoisonEntry(t.Pfn), t.Owner!.PteAt(t.Address!.Value));
+        Assert.Equal((0, 1 + Gup.GupPinCountingBias), (t.Page.MapCount, t.Page.RefCount));
+        Assert.DoesNotContain(m.Texts(), l => l.Contains("still referenced", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void HugetlbAnon_TheHugePageIsDissolvedAndOnlyTheRawPageStaysOut()
     {

@@ -15,7 +15,7 @@ public enum TargetPageKind
     /// <summary>A 2 MiB anonymous THP that a device has pinned (GUP_PIN_COUNTING_BIAS references): it cannot be split.</summary>
     AnonThpPinned,
 
-    /// <summary>An exclusive anonymous page pinned for DMA: it cannot be unmapped.</summary>
+    /// <summary>An exclusive anonymous page pinned for DMA: unmapped to a hwpoison entry all the same, while the pin holds it.</summary>
     AnonPinned,
 
     /// <summary>A clean page-cache page of a regular file, mapped shared read-only.</summary>

@@ -35,6 +35,10 @@ public sealed class ProfileCatalog
         ? p
         : throw new ArgumentException($"unknown profile '{name}': valid profiles are {string.Join(", ", All.Select(x => x.Name))}");
 
-    /// <summary>Boots a machine of a profile.</summary>
-    public Machine Boot(string profile, MachineConfig config) => new(config, Get(profile).Architecture, _memoryFailure, _ghes);
+    /// <summary>Boots a machine of a profile: <paramref name="config"/> with the profile's own settings applied (<see cref="Profile.Configure"/>).</summary>
+    public Machine Boot(string profile, MachineConfig config)
+    {
+        var p = Get(profile);
+        return new(p.Configure is { } configure ? configure(config) : config, p.Architecture, _memoryFailure, _ghes);
+    }
 }

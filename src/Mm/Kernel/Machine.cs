@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace KernelModel.Mm;
 
 /// <summary>
@@ -196,18 +198,27 @@ public sealed class Machine
     public void ReturnToUser(TaskStruct task)
     {
         var cpu = CurrentCpu;
-        using (cpu.Enter(task, CpuMode.Kernel))
+        using (Tracer.Enter("exit_to_user_mode_prepare"))
         {
-            while (task.TakeTaskWork() is { } work)
+            using (cpu.Enter(task, CpuMode.Kernel))
             {
-                using (Tracer.Enter(work.Name))
+                while (task.TakeTaskWork() is { } work)
                 {
-                    work.Run();
+                    using (Tracer.Enter(work.Name))
+                    {
+                        work.Run();
+                    }
                 }
             }
-        }
 
-        task.DeliverSignals();
+            var delivered = task.Delivered.Count;
+            task.DeliverSignals();
+            foreach (var info in task.Delivered.Skip(delivered))
+            {
+                Tracer.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"get_signal: {task} {Signals.Name(info.Signo)} {Signals.CodeName(info.Signo, info.Code)} si_addr={Printf.HashLx(info.Addr)} si_addr_lsb={info.AddrLsb}{(task.IsAlive ? string.Empty : ": killed")}"));
+            }
+        }
     }
 
     /// <summary>folio_put(): drops a reference; at zero the folio goes back to the hugetlb pool or the buddy allocator.</summary>
@@ -232,10 +243,13 @@ public sealed class Machine
     /// <summary>Runs a trap handler and records what it did (including when it killed the kernel).</summary>
     internal TrapOutcome Trap(Cpu cpu, TrapKind kind, CodeSite site, ulong va, ulong? pa, Func<TrapDecision> handler)
     {
+        Tracer.Note(string.Create(CultureInfo.InvariantCulture,
+            $"{(kind == TrapKind.HardwareError ? "hardware memory error" : "page fault")} at {site}, {cpu.Mode.ToString().ToLowerInvariant()} mode, va {Printf.HashLx(va)}{(pa is { } p ? ", pa " + Printf.HashLx(p) : string.Empty)}"));
         try
         {
             var decision = handler();
             _traps.Add(new TrapEvent(kind, site, va, pa, cpu.Mode, decision.Outcome, decision.Detail));
+            Tracer.Note($"trap: {decision.Outcome}: {decision.Detail}");
             return decision.Outcome;
         }
         catch (KernelDiedException death)

@@ -98,11 +98,18 @@ public static class Highmem
     // The generic body both copy_mc helpers share when copy_mc_to_kernel exists.
     private static int CopyMcToKernelPage(Machine machine, Page to, Page from)
     {
-        var left = machine.Arch.CopyMc.CopyMcToKernel(machine.PageAddress(to), machine.PageAddress(from), PhysicalMemory.PageSize);
+        ulong left;
+        using (machine.Tracer.Enter("copy_mc_to_kernel"))
+        {
+            left = machine.Arch.CopyMc.CopyMcToKernel(machine.PageAddress(to), machine.PageAddress(from), PhysicalMemory.PageSize);
+        }
+
         if (left == 0)
         {
             return 0;
         }
+
+        machine.Tracer.Note(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"copy_mc_to_kernel: {left} bytes not copied"));
 
         machine.MemoryFailureHandler.MemoryFailureQueue(from.Pfn, MfFlags.None);
         return machine.Config.Mm.HighpageCopyFailure == HighpageCopyFailure.Efault ? -Errno.EFAULT : (int)left;

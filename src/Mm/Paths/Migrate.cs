@@ -63,7 +63,9 @@ public static class Migrate
 
     /// <summary>
     /// alloc_migration_target(): a destination folio of the same size on <paramref name="nid"/> (falling back to the
-    /// other nodes), or a huge page from the pool for a hugetlb folio.
+    /// other nodes), or a huge page from the pool for a hugetlb folio. The kernel falls back further for a
+    /// non-gigantic huge page, to a temporary surplus page from the buddy allocator (alloc_migrate_hugetlb_folio);
+    /// the model does not have surplus pages, so an empty pool fails the allocation as that fallback failing would.
     /// </summary>
     [KernelSymbol("mm/migrate.c", "alloc_migration_target")]
     public static Folio? AllocMigrationTarget(Machine machine, Folio src, int nid) =>
@@ -75,7 +77,9 @@ public static class Migrate
     /// migrate_pages(): migrates every isolated folio on <paramref name="from"/> to a folio from
     /// <paramref name="getNewFolio"/>. Migrated folios leave the list; the ones that failed stay on it for the
     /// caller to put back. Returns the number that failed (0 when all moved), or -ENOMEM when no destination could
-    /// be allocated (the rest then stay on the list untried).
+    /// be allocated (the rest then stay on the list untried). A migrated folio's isolation reference is dropped,
+    /// except for <see cref="MigrateReason.MemoryFailure"/>: soft offline keeps the old small folio referenced until
+    /// page_handle_poison() has marked it (migrate_folio_done).
     /// </summary>
     [KernelSymbol("mm/migrate.c", "migrate_pages")]
     public static int MigratePages(Machine machine, List<Folio> from, Func<Folio, Folio?> getNewFolio, MigrateMode mode, MigrateReason reason,
@@ -90,7 +94,7 @@ public static class Migrate
                 var rc = -Errno.EAGAIN;
                 for (var pass = 0; pass < NrMaxMigratePagesRetry && rc == -Errno.EAGAIN; pass++)
                 {
-                    rc = folio.IsHugetlb ? UnmapAndMoveHugePage(machine, folio, getNewFolio) : MigrateFolioUnmapAndMove(machine, folio, getNewFolio);
+                    rc = folio.IsHugetlb ? UnmapAndMoveHugePage(machine, folio, getNewFolio, reason) : MigrateFolioUnmapAndMove(machine, folio, getNewFolio, reason);
                 }
 
                 if (rc == 0)
@@ -116,12 +120,12 @@ public static class Migrate
     /// <summary>migrate_folio_unmap() then migrate_folio_move() for one small or THP folio.</summary>
     [KernelSymbol("mm/migrate.c", "migrate_folio_unmap")]
     [KernelSymbol("mm/migrate.c", "migrate_folio_move")]
-    private static int MigrateFolioUnmapAndMove(Machine machine, Folio src, Func<Folio, Folio?> getNewFolio)
+    private static int MigrateFolioUnmapAndMove(Machine machine, Folio src, Func<Folio, Folio?> getNewFolio, MigrateReason reason)
     {
         if (src.RefCount == 1)
         {
             // Freed from under us: only the isolation reference is left, and dropping it completes the "migration".
-            machine.PutFolio(src);
+            MigrateFolioDone(machine, src, reason);
             return 0;
         }
 
@@ -130,12 +134,22 @@ public static class Migrate
             return -Errno.ENOMEM;
         }
 
-        return UnmapAndMove(machine, src, dst);
+        return UnmapAndMove(machine, src, dst, reason);
+    }
+
+    /// <summary>migrate_folio_done(): the isolation reference of a migrated folio goes, unless soft offline still needs the page.</summary>
+    [KernelSymbol("mm/migrate.c", "migrate_folio_done")]
+    private static void MigrateFolioDone(Machine machine, Folio src, MigrateReason reason)
+    {
+        if (reason != MigrateReason.MemoryFailure)
+        {
+            machine.PutFolio(src);
+        }
     }
 
     /// <summary>unmap_and_move_huge_page(): the same for a hugetlb folio.</summary>
     [KernelSymbol("mm/migrate.c", "unmap_and_move_huge_page")]
-    private static int UnmapAndMoveHugePage(Machine machine, Folio src, Func<Folio, Folio?> getNewFolio)
+    private static int UnmapAndMoveHugePage(Machine machine, Folio src, Func<Folio, Folio?> getNewFolio, MigrateReason reason)
     {
         using (machine.Tracer.Enter("unmap_and_move_huge_page"))
         {
@@ -144,12 +158,13 @@ public static class Migrate
                 return -Errno.ENOMEM;
             }
 
-            return UnmapAndMove(machine, src, dst);
+            return UnmapAndMove(machine, src, dst, reason);
         }
     }
 
-    // The unmap / move / undo sequence both kinds share.
-    private static int UnmapAndMove(Machine machine, Folio src, Folio dst)
+    // The unmap / move / undo sequence both kinds share. A hugetlb source always loses its isolation reference
+    // (folio_putback_hugetlb), a small one as migrate_folio_done() says.
+    private static int UnmapAndMove(Machine machine, Folio src, Folio dst, MigrateReason reason)
     {
         var pageWasMapped = src.MapCount > 0;
         using (machine.Tracer.Enter("migrate_folio_unmap"))
@@ -181,7 +196,15 @@ public static class Migrate
                 dst.Clear(PageFlags.Locked);
                 machine.PutFolio(dst);
                 src.Clear(PageFlags.Locked);
-                machine.PutFolio(src);
+                if (src.IsHugetlb)
+                {
+                    machine.PutFolio(src);
+                }
+                else
+                {
+                    MigrateFolioDone(machine, src, reason);
+                }
+
                 return 0;
             }
         }

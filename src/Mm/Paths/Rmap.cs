@@ -119,7 +119,9 @@ public static class Rmap
 
     /// <summary>
     /// try_to_migrate(): every present mapping of the folio becomes a migration entry (writable if the mapping was),
-    /// dropping its mapcount and reference, so that nothing can touch the folio while it is copied.
+    /// dropping its mapcount and reference, so that nothing can touch the folio while it is copied. A dirty entry
+    /// dirties the folio as it goes (try_to_migrate_one), so the data stays dirty whether the migration completes
+    /// or is undone.
     /// </summary>
     [KernelSymbol("mm/rmap.c", "try_to_migrate")]
     public static void TryToMigrate(Machine machine, Folio folio)
@@ -128,6 +130,11 @@ public static class Rmap
         {
             foreach (var (vma, address, level, entry) in RmapWalk(folio, PteKind.Present))
             {
+                if (entry.Dirty)
+                {
+                    folio.Set(PageFlags.Dirty);
+                }
+
                 vma.Mm.PageTable.Set(address, Pte.MigrationEntry(entry.Pfn, entry.Write), level);
                 FolioRemoveRmapPte(folio);
                 machine.PutFolio(folio);

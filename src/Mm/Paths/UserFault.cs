@@ -70,17 +70,34 @@ public static class UserFault
                         $"MCE: Killing {task.Comm}:{task.Pid} due to hardware memory corruption fault at {Printf.Lx(address)}"));
                 }
 
-                task.SendSignal(new SigInfo(Signals.SIGBUS, Signals.BUS_MCEERR_AR, address, HwpoisonLsb(machine, fault)), force: true);
+                ForceSig(machine, task, style == HwpoisonFaultSignal.DoSigbus ? "force_sig_mceerr" : "arm64_force_sig_mceerr",
+                    new SigInfo(Signals.SIGBUS, Signals.BUS_MCEERR_AR, address, HwpoisonLsb(machine, fault)));
                 return;
             }
 
+            var trap = style == HwpoisonFaultSignal.RiscvDoTrap ? "do_trap" : "force_sig_fault";
             if (sigbus || hwpoison)
             {
-                task.SendSignal(new SigInfo(Signals.SIGBUS, Signals.BUS_ADRERR, address), force: true);
+                ForceSig(machine, task, trap, new SigInfo(Signals.SIGBUS, Signals.BUS_ADRERR, address));
                 return;
             }
 
-            task.SendSignal(new SigInfo(Signals.SIGSEGV, Signals.SEGV_MAPERR, address), force: true);
+            ForceSig(machine, task, trap, new SigInfo(Signals.SIGSEGV, Signals.SEGV_MAPERR, address));
+        }
+    }
+
+    // The architecture's signalling call, named as the trace shows it.
+    [KernelSymbol("kernel/signal.c", "force_sig_mceerr")]
+    [KernelSymbol("arch/arm64/kernel/traps.c", "arm64_force_sig_mceerr")]
+    [KernelSymbol("arch/riscv/kernel/traps.c", "do_trap")]
+    [KernelSymbol("kernel/signal.c", "force_sig_fault")]
+    private static void ForceSig(Machine machine, TaskStruct task, string function, SigInfo info)
+    {
+        using (machine.Tracer.Enter(function))
+        {
+            machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture,
+                $"{Signals.Name(info.Signo)} {Signals.CodeName(info.Signo, info.Code)} to {task} si_addr={Printf.HashLx(info.Addr)} si_addr_lsb={info.AddrLsb}"));
+            task.SendSignal(info, force: true);
         }
     }
 

@@ -16,8 +16,11 @@ public abstract class Scenario
     /// <summary>One line: what happens.</summary>
     public abstract string Summary { get; }
 
-    /// <summary>The machine it runs on (the runner sets the seed).</summary>
-    public virtual MachineConfig Config => new() { MemoryBytes = 512UL << 20, Cpus = 2, ReservedBytes = 0, Hugepages2M = 2 };
+    /// <summary>
+    /// The machine it runs on (the runner sets the seed): 512 MiB, 2 CPUs, two 2 MiB huge pages, and the first 2 MiB
+    /// kept by the kernel (PG_reserved), so that no user page or huge page sits at pfn 0.
+    /// </summary>
+    public virtual MachineConfig Config => new() { MemoryBytes = 512UL << 20, Cpus = 2, ReservedBytes = 2UL << 20, Hugepages2M = 2 };
 
     /// <summary>Builds processes, mappings and pages. The kernel must not die here.</summary>
     public abstract void Setup(ScenarioContext context);

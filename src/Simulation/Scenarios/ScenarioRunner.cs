@@ -4,8 +4,8 @@ using KernelModel.Mm;
 namespace KernelModel.Simulation.Scenarios;
 
 /// <summary>
-/// Runs a scenario under a profile: boots the profile's machine, runs setup, injection and action, then lets
-/// the kernel settle as it would before anyone looks (the memory_failure worker drains its queue, every live task
+/// Runs a scenario under a profile: boots the profile's machine, runs setup, injection and action (traced from
+/// the injection on, when asked), then lets the kernel settle as it would before anyone looks (the memory_failure worker drains its queue, every live task
 /// returns to user mode and acts on its task work and signals), and collects the outcome.
 /// </summary>
 public sealed class ScenarioRunner(ProfileCatalog profiles)
@@ -16,13 +16,15 @@ public sealed class ScenarioRunner(ProfileCatalog profiles)
     public ScenarioOutcome Run(Scenario scenario, string profile, int seed, bool trace = false)
     {
         var machine = profiles.Boot(profile, scenario.Config with { Seed = seed });
-        machine.Tracer.Enabled = trace;
         var context = new ScenarioContext(machine, profile, seed);
         var setup = machine.Run(() => Step(scenario.Setup, context));
         if (setup.Died)
         {
             throw new InvalidOperationException($"scenario {scenario.Id}: setup killed the kernel on {profile}: {setup.DeathMessage}");
         }
+
+        // The trace starts where the scenario's story does: the injection, the action and the settling.
+        machine.Tracer.Enabled = trace;
 
         var cpu = machine.CurrentCpu;
         using (cpu.Enter(null, CpuMode.Kernel))

@@ -41,6 +41,23 @@ public sealed class MigrateTests
     }
 
     [Fact]
+    public void MigratePages_ForMemoryFailure_TheOldFolioKeepsItsIsolationReferenceForPageHandlePoison()
+    {
+        var h = PathsHarness.WithCopyMc();
+        var (task, vma, folio) = MappedAnonPage(h);
+        Migrate.IsolateFolio(folio);
+        var list = new List<Folio> { folio };
+
+        var failed = Migrate.MigratePages(h.Machine, list, src => Migrate.AllocMigrationTarget(h.Machine, src, src.Head.Nid), MigrateMode.Sync,
+            MigrateReason.MemoryFailure, out var succeeded);
+
+        Assert.Equal((0, 1), (failed, succeeded));
+        Assert.NotEqual(folio.Pfn, PathsHarness.PteAt(task, vma.Start).Pfn);
+        Assert.Equal((0, 1), (folio.MapCount, folio.RefCount));
+        Assert.False(h.Machine.Allocator.IsFreeBuddyPage(folio.Pfn));
+    }
+
+    [Fact]
     public void MigratePages_PoisonedSource_EhwpoisonIsAPermanentFailureTheMappingIsRestoredAndTheCopyFreed()
     {
         var h = PathsHarness.WithCopyMc(nodes: 2);
@@ -58,6 +75,7 @@ public sealed class MigrateTests
         Assert.Equal(pteBefore with { Dirty = false }, PathsHarness.PteAt(task, vma.Start) with { Dirty = false });
         Assert.Equal((1, 2), (folio.MapCount, folio.RefCount));
         Assert.False(folio.Test(PageFlags.Locked));
+        Assert.True(folio.Test(PageFlags.Dirty));
         Assert.Equal(freeNode1, h.Machine.Allocator.Zones[1].NrFreePages);
         h.VerifyQueuedExactly(folio.Pfn);
         h.CopyMc.Verify(c => c.CopyMcToKernel(It.IsAny<ulong>(), It.IsAny<ulong>(), It.IsAny<ulong>()), Times.Once);
