@@ -140,6 +140,48 @@ public sealed class PhysicalMemory
         return data;
     }
 
+    /// <summary>
+    /// Whether any byte of [pa, pa+length) lies in a poisoned line, for a non-empty range inside one frame of
+    /// valid memory (the CPU's translated access): one bitmap word decides it.
+    /// </summary>
+    internal bool FrameRangeHasPoison(ulong pa, int length)
+    {
+        if (_poisonedLines == 0)
+        {
+            return false;
+        }
+
+        var pfn = pa >> PageShift;
+        CheckPfn(pfn);
+        if (PeekBlock(pfn)?.PoisonedLines is not { } lines)
+        {
+            return false;
+        }
+
+        var mask = lines[(int)(pfn & (Pageblock.Frames - 1))];
+        if (mask == 0)
+        {
+            return false;
+        }
+
+        var firstLine = (int)((pa >> LineShift) & (LinesPerPage - 1));
+        var lastLine = (int)(((pa + (ulong)length - 1) >> LineShift) & (LinesPerPage - 1));
+        return (mask >> firstLine << (63 - lastLine + firstLine)) != 0;
+    }
+
+    /// <summary>Copies <paramref name="length"/> bytes between two ranges that each lie inside one frame (no poison check).</summary>
+    internal void CopyInFrames(ulong dpa, ulong spa, int length) =>
+        FrameForRead(spa >> PageShift).Slice((int)(spa & (PageSize - 1)), length)
+            .CopyTo(FrameForWrite(dpa >> PageShift).Slice((int)(dpa & (PageSize - 1)), length));
+
+    /// <summary>Reads a range that lies inside one frame (no poison check).</summary>
+    internal void ReadInFrame(ulong pa, Span<byte> destination) =>
+        FrameForRead(pa >> PageShift).Slice((int)(pa & (PageSize - 1)), destination.Length).CopyTo(destination);
+
+    /// <summary>Writes a range that lies inside one frame.</summary>
+    internal void WriteInFrame(ulong pa, ReadOnlySpan<byte> source) =>
+        source.CopyTo(FrameForWrite(pa >> PageShift).Slice((int)(pa & (PageSize - 1)), source.Length));
+
     /// <summary>Reads bytes at a physical address without any poison check (the model's own view, as a debugger's).</summary>
     public void Read(ulong pa, Span<byte> destination)
     {
