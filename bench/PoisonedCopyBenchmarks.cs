@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Attributes;
+using KernelModel.Mm;
+using KernelModel.Simulation.Performance;
+
+namespace KernelModel.Bench;
+
+/// <summary>
+/// Target 2 on the profiles that recover: the 4 KiB copy with one poisoned line (the middle one) against the clean copy
+/// of the same routine. Each poisoned copy leaves a trap record and console lines behind; a fresh machine is booted
+/// per iteration so they do not pile up.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class PoisonedCopyBenchmarks
+{
+    private CopyWorkload _copy = null!;
+
+    /// <summary>The profiles whose copy_mc_to_kernel returns (rather than killing the kernel) on poison.</summary>
+    public static IEnumerable<string> Recovering => Profiles.All.Where(p => !PoisonDeathBenchmarks.Dies(p));
+
+    [ParamsSource(nameof(Recovering))]
+    public string Profile { get; set; } = "riscv64";
+
+    [GlobalSetup]
+    public void Setup() => _copy = new CopyWorkload(Profiles.Catalog, Profile);
+
+    [IterationSetup]
+    public void Reboot() => _copy.Reboot();
+
+    [GlobalCleanup]
+    public void Cleanup() => _copy.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public ulong CopyMcToKernelClean() => _copy.CopyMcToKernel(1);
+
+    [Benchmark]
+    public KernelRun<ulong> CopyMcToKernelPoisoned() => _copy.CopyMcToKernelPoisoned(1);
+
+    [Benchmark]
+    public int CopyMcHighpageClean() => _copy.CopyMcHighpage(1);
+
+    [Benchmark]
+    public KernelRun<int> CopyMcHighpagePoisoned() => _copy.CopyMcHighpagePoisoned(1);
+}
