@@ -8,6 +8,7 @@ namespace KernelModel.Bench;
 [ShortRunJob]
 public class CopySizeBenchmarks
 {
+    private const int Calls = 16;
     private CopyWorkload _copy = null!;
 
     [Params(64, 256, 1024, 4096, 16384, 65536, 262144, 1048576)]
@@ -19,9 +20,9 @@ public class CopySizeBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _copy.Dispose();
 
-    [Benchmark(Baseline = true)]
-    public void SpanCopyTo() => _copy.SpanCopyTo(1);
+    [Benchmark(Baseline = true, OperationsPerInvoke = Calls)]
+    public void SpanCopyTo() => _copy.SpanCopyTo(Calls);
 
-    [Benchmark]
-    public ulong CopyMcToKernel() => _copy.CopyMcToKernel(1);
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public ulong CopyMcToKernel() => _copy.CopyMcToKernel(Calls);
 }

@@ -13,6 +13,7 @@ namespace KernelModel.Bench;
 [ShortRunJob]
 public class PoisonedCopyBenchmarks
 {
+    private const int Calls = 16;
     private CopyWorkload _copy = null!;
 
     /// <summary>The profiles whose copy_mc_to_kernel returns (rather than killing the kernel) on poison.</summary>
@@ -30,14 +31,14 @@ public class PoisonedCopyBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _copy.Dispose();
 
-    [Benchmark(Baseline = true)]
-    public ulong CopyMcToKernelClean() => _copy.CopyMcToKernel(1);
+    [Benchmark(Baseline = true, OperationsPerInvoke = Calls)]
+    public ulong CopyMcToKernelClean() => _copy.CopyMcToKernel(Calls);
 
     [Benchmark]
     public KernelRun<ulong> CopyMcToKernelPoisoned() => _copy.CopyMcToKernelPoisoned(1);
 
-    [Benchmark]
-    public int CopyMcHighpageClean() => _copy.CopyMcHighpage(1);
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public int CopyMcHighpageClean() => _copy.CopyMcHighpage(Calls);
 
     [Benchmark]
     public KernelRun<int> CopyMcHighpagePoisoned() => _copy.CopyMcHighpagePoisoned(1);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace KernelModel.Mm;
 
 /// <summary>
@@ -121,14 +123,7 @@ public sealed class Cpu
                 return true;
             }
 
-            var memory = _machine.Memory;
-            if (!TranslateNoFault(src, false, out var spa) || !TranslateNoFault(dst, true, out var dpa) || memory.FrameRangeHasPoison(spa, (int)len))
-            {
-                return false;
-            }
-
-            memory.CopyInFrames(dpa, spa, (int)len);
-            return true;
+            return TranslateNoFault(src, false, out var spa) && TranslateNoFault(dst, true, out var dpa) && _machine.Memory.TryCopyInFrames(dpa, spa, (int)len);
         }
 
         if (!RangeIsClean(src, len, write: false) || !RangeIsClean(dst, len, write: true))
@@ -154,19 +149,27 @@ public sealed class Cpu
     /// Translates a virtual address for this CPU without faulting: the kernel linear map, or the current mm's
     /// page tables for a user address (present, and writable for a write). False when it does not translate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TranslateNoFault(ulong va, bool write, out ulong pa)
     {
-        if (_linearMapSize == 0)
-        {
-            CacheLayout();
-        }
-
         // The linear map first: unsigned wrap-around makes one comparison test both of its ends.
         var offset = va - _pageOffset;
         if (va >= _pageOffset && offset < _linearMapSize)
         {
             pa = offset;
             return true;
+        }
+
+        return TranslateOther(va, write, out pa);
+    }
+
+    // Not in the linear map (or the layout not read yet): the current mm's page tables for a user address.
+    private bool TranslateOther(ulong va, bool write, out ulong pa)
+    {
+        if (_linearMapSize == 0)
+        {
+            CacheLayout();
+            return TranslateNoFault(va, write, out pa);
         }
 
         pa = 0;

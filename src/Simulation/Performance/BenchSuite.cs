@@ -62,7 +62,7 @@ public sealed record BenchSuite(ProfileCatalog Catalog, BenchMeter Meter, ulong 
                 var kernel = Meter.NanosecondsPerCall(b.Kernel);
                 var page = Meter.NanosecondsPerCall(b.Highpage);
                 Add(BenchFigure.AtLeast(1, $"copy_mc_to_kernel {Page} clean / Span.CopyTo [{b.Profile}]", span / kernel, "x", CleanCopyBound,
-                    $"copy {Ns(kernel)}, Span.CopyTo {Ns(span)} on arrays of the same size"));
+                    $"copy {Ns(kernel)}, Span.CopyTo between the same frames {Ns(span)}"));
                 Add(BenchFigure.AtLeast(1, $"copy_mc_highpage {Page} clean / Span.CopyTo [{b.Profile}]", span / page, "x", CleanCopyBound,
                     $"copy {Ns(page)}, Span.CopyTo {Ns(span)}"));
                 Add(Poisoned(b, b.PoisonedKernel, "copy_mc_to_kernel", kernel, b.KernelDeath));
