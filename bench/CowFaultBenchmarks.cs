@@ -7,10 +7,11 @@ namespace KernelModel.Bench;
 /// <summary>
 /// Targets 3 and 6: the anonymous COW fault end to end (the user fault handler, do_wp_page, wp_page_copy: allocate,
 /// copy_mc_user_highpage, rmap, PTE) against the clean copy_mc_highpage alone. Each iteration forks a child sharing
-/// <see cref="Pages"/> pages (untimed) and the child takes one write fault on each.
+/// <see cref="Pages"/> pages (untimed) and the child takes one write fault on each. The many warm-up iterations give
+/// the runtime the time it needs to compile the fault path optimised (tiered compilation).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 10, iterationCount: 40)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 300, iterationCount: 50)]
 public class CowFaultBenchmarks
 {
     private const int Pages = 512;

@@ -8,10 +8,11 @@ namespace KernelModel.Bench;
 /// <summary>
 /// Target 2 on the profiles whose kernel dies on the poisoned copy (no copy_mc: generic, the -upstream profiles): the
 /// cost of the copy until the oops or panic. The death leaves the machine panicked or the task dead, so every
-/// invocation runs on a machine booted for it (monitoring strategy: one invocation per iteration, untimed setup).
+/// invocation runs on a machine booted for it (monitoring strategy: one invocation per iteration, untimed setup; many
+/// warm-up iterations so that the path is compiled optimised before it is measured).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 5, iterationCount: 40)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 300, iterationCount: 50)]
 public class PoisonDeathBenchmarks
 {
     private CopyWorkload _copy = null!;
