@@ -98,9 +98,10 @@ public sealed record BenchSuite(ProfileCatalog Catalog, BenchMeter Meter, ulong 
     private static string Ns(double ns) => BenchFigure.Format(Math.Round(ns, 1)) + " ns";
 
     // Target 2. A copy that kills the kernel is timed on a fresh machine per call, one that recovers in batches of
-    // 16 calls on a fresh machine (the op's preparation).
+    // 16 calls with the memory-failure worker run in between (the op's preparation), from a freshly booted machine.
     private BenchFigure Poisoned(ProfileBench b, BenchOp op, string routine, double clean, string? death)
     {
+        b.Copy.Reboot();
         var ns = Meter.NanosecondsPerCall(op);
         var note = death is null
             ? $"poisoned {Ns(ns)}, clean {Ns(clean)}, poison at byte {b.Copy.PoisonOffset.ToString(CultureInfo.InvariantCulture)}"
