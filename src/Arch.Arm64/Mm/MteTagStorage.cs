@@ -92,7 +92,7 @@ public sealed class MteTagStorage
 
     /// <summary>page_mte_tagged(): PG_mte_tagged.</summary>
     [KernelSymbol("arch/arm64/include/asm/mte.h", "page_mte_tagged")]
-    public bool PageMteTagged(Page page) => _tagged.Contains(page.Pfn);
+    public bool PageMteTagged(Page page) => _tagged.Count != 0 && _tagged.Contains(page.Pfn);
 
     /// <summary>set_page_mte_tagged().</summary>
     [KernelSymbol("arch/arm64/include/asm/mte.h", "set_page_mte_tagged")]

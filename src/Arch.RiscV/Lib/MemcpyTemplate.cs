@@ -129,6 +129,17 @@ public sealed class MemcpyTemplate
         var a3 = Add(A1, a4);
         do
         {
+            // An iteration in which nothing can fault (both sides translate, no poisoned source line, no wrap of the
+            // XLEN-bit address) leaves exactly what its 16 loads and 16 stores leave: the words moved and both cursors
+            // advanced by W (the data registers are dead once stored). Only the iteration that can fault is run access
+            // by access, so a poisoned page costs one modelled iteration, not one per 16*SZREG bytes before the poison.
+            if (A1 <= _xlenMask - (w - 1) && T6 <= _xlenMask - (w - 1) && _cpu.TryCopyFast(T6, A1, w))
+            {
+                A1 = Add(A1, w);
+                T6 = Add(T6, w);
+                continue;
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 if (!Load(_sites.BulkLoad[k], Add(A1, (ulong)k * _szreg), (int)_szreg, out _bulk[k]))

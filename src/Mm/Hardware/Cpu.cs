@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace KernelModel.Mm;
 
 /// <summary>
@@ -9,6 +11,9 @@ namespace KernelModel.Mm;
 public sealed class Cpu
 {
     private readonly Machine _machine;
+    private ulong _pageOffset;
+    private ulong _taskSize;
+    private ulong _linearMapSize;
 
     internal Cpu(Machine machine, int id)
     {
@@ -63,16 +68,17 @@ public sealed class Cpu
 
         var memory = _machine.Memory;
         var first = (int)split;
-        var poisoned = memory.FirstPoisonedByte(pa1, split) ?? (value.Length > first ? memory.FirstPoisonedByte(pa2, (ulong)(value.Length - first)) : null);
-        if (poisoned is { } bad)
+        var second = value.Length - first;
+        if ((first > 0 && memory.FrameRangeHasPoison(pa1, first)) || (second > 0 && memory.FrameRangeHasPoison(pa2, second)))
         {
+            var bad = memory.FirstPoisonedByte(pa1, split) ?? memory.FirstPoisonedByte(pa2, (ulong)second)!.Value;
             return RaiseHardwareError(new HardwareErrorEvent(site, va, bad, Mode));
         }
 
-        memory.Read(pa1, value[..first]);
-        if (value.Length > first)
+        memory.ReadInFrame(pa1, value[..first]);
+        if (second > 0)
         {
-            memory.Read(pa2, value[first..]);
+            memory.ReadInFrame(pa2, value[first..]);
         }
 
         return AccessResult.Ok;
@@ -88,10 +94,14 @@ public sealed class Cpu
         }
 
         var first = (int)split;
-        _machine.Memory.Write(pa1, value[..first]);
+        if (first > 0)
+        {
+            _machine.Memory.WriteInFrame(pa1, value[..first]);
+        }
+
         if (value.Length > first)
         {
-            _machine.Memory.Write(pa2, value[first..]);
+            _machine.Memory.WriteInFrame(pa2, value[first..]);
         }
 
         return AccessResult.Ok;
@@ -104,19 +114,29 @@ public sealed class Cpu
     /// </summary>
     public bool TryCopyFast(ulong dst, ulong src, ulong len)
     {
+        // A copy that stays inside one frame on each side (every page copy, most small copies): translate each side
+        // once and move the bytes.
+        if (len <= PageRemainder(src) && len <= PageRemainder(dst))
+        {
+            if (len == 0)
+            {
+                return true;
+            }
+
+            return TranslateNoFault(src, false, out var spa) && TranslateNoFault(dst, true, out var dpa) && _machine.Memory.TryCopyInFrames(dpa, spa, (int)len);
+        }
+
         if (!RangeIsClean(src, len, write: false) || !RangeIsClean(dst, len, write: true))
         {
             return false;
         }
 
-        var memory = _machine.Memory;
         while (len > 0)
         {
             var n = Math.Min(len, Math.Min(PageRemainder(src), PageRemainder(dst)));
             TranslateNoFault(src, false, out var spa);
             TranslateNoFault(dst, true, out var dpa);
-            memory.FrameForRead(spa >> PhysicalMemory.PageShift).Slice((int)(spa & (PhysicalMemory.PageSize - 1)), (int)n)
-                .CopyTo(memory.FrameForWrite(dpa >> PhysicalMemory.PageShift).Slice((int)(dpa & (PhysicalMemory.PageSize - 1)), (int)n));
+            _machine.Memory.CopyInFrames(dpa, spa, (int)n);
             src += n;
             dst += n;
             len -= n;
@@ -129,17 +149,31 @@ public sealed class Cpu
     /// Translates a virtual address for this CPU without faulting: the kernel linear map, or the current mm's
     /// page tables for a user address (present, and writable for a write). False when it does not translate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TranslateNoFault(ulong va, bool write, out ulong pa)
     {
-        var arch = _machine.Arch;
-        if (va >= arch.PageOffset && va - arch.PageOffset < _machine.Memory.Size)
+        // The linear map first: unsigned wrap-around makes one comparison test both of its ends.
+        var offset = va - _pageOffset;
+        if (va >= _pageOffset && offset < _linearMapSize)
         {
-            pa = va - arch.PageOffset;
+            pa = offset;
             return true;
         }
 
+        return TranslateOther(va, write, out pa);
+    }
+
+    // Not in the linear map (or the layout not read yet): the current mm's page tables for a user address.
+    private bool TranslateOther(ulong va, bool write, out ulong pa)
+    {
+        if (_linearMapSize == 0)
+        {
+            CacheLayout();
+            return TranslateNoFault(va, write, out pa);
+        }
+
         pa = 0;
-        if (va >= arch.TaskSize || Current?.Mm is not { } mm)
+        if (va >= _taskSize || Current?.Mm is not { } mm)
         {
             return false;
         }
@@ -156,6 +190,16 @@ public sealed class Cpu
 
     private static ulong PageRemainder(ulong va) => PhysicalMemory.PageSize - (va & (PhysicalMemory.PageSize - 1));
 
+    // PAGE_OFFSET, TASK_SIZE and the memory size are fixed once the machine has its architecture; reading them
+    // through the IArchitecture interface on every access cost more than the rest of a page copy's bookkeeping.
+    private void CacheLayout()
+    {
+        var arch = _machine.Arch;
+        _pageOffset = arch.PageOffset;
+        _taskSize = arch.TaskSize;
+        _linearMapSize = _machine.Memory.Size;
+    }
+
     private bool RangeIsClean(ulong va, ulong len, bool write)
     {
         while (len > 0)
@@ -166,7 +210,7 @@ public sealed class Cpu
             }
 
             var n = Math.Min(len, PageRemainder(va));
-            if (!write && _machine.Memory.RangeHasPoison(pa, n))
+            if (!write && _machine.Memory.FrameRangeHasPoison(pa, (int)n))
             {
                 return false;
             }

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace KernelModel.Mm;
 
@@ -117,6 +119,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>The frame's current contents (read-only; an untouched frame reads as zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> FrameForRead(ulong pfn)
     {
         CheckPfn(pfn);
@@ -139,6 +142,74 @@ public sealed class PhysicalMemory
 
         return data;
     }
+
+    /// <summary>
+    /// Whether any byte of [pa, pa+length) lies in a poisoned line, for a non-empty range inside one frame of
+    /// valid memory (the CPU's translated access): one bitmap word decides it.
+    /// </summary>
+    internal bool FrameRangeHasPoison(ulong pa, int length)
+    {
+        if (_poisonedLines == 0)
+        {
+            return false;
+        }
+
+        var pfn = pa >> PageShift;
+        CheckPfn(pfn);
+        if (PeekBlock(pfn)?.PoisonedLines is not { } lines)
+        {
+            return false;
+        }
+
+        var mask = lines[(int)(pfn & (Pageblock.Frames - 1))];
+        if (mask == 0)
+        {
+            return false;
+        }
+
+        var firstLine = (int)((pa >> LineShift) & (LinesPerPage - 1));
+        var lastLine = (int)(((pa + (ulong)length - 1) >> LineShift) & (LinesPerPage - 1));
+        return (mask >> firstLine << (63 - lastLine + firstLine)) != 0;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes (at least 1) between two ranges that each lie inside one frame of valid
+    /// memory, unless a line of the source range is poisoned: then nothing changes and the result is false. The
+    /// source's pageblock is looked up once for its poison and its bytes.
+    /// </summary>
+    internal bool TryCopyInFrames(ulong dpa, ulong spa, int length)
+    {
+        var spfn = spa >> PageShift;
+        CheckPfn(spfn);
+        var sblock = PeekBlock(spfn);
+        var si = (int)(spfn & (Pageblock.Frames - 1));
+        if (_poisonedLines != 0 && sblock?.PoisonedLines is { } lines && lines[si] != 0)
+        {
+            var firstLine = (int)((spa >> LineShift) & (LinesPerPage - 1));
+            var lastLine = (int)(((spa + (ulong)length - 1) >> LineShift) & (LinesPerPage - 1));
+            if ((lines[si] >> firstLine << (63 - lastLine + firstLine)) != 0)
+            {
+                return false;
+            }
+        }
+
+        ReadOnlySpan<byte> source = sblock?.Data[si] ?? ZeroFrame;
+        source.Slice((int)(spa & (PageSize - 1)), length).CopyTo(FrameForWrite(dpa >> PageShift).Slice((int)(dpa & (PageSize - 1)), length));
+        return true;
+    }
+
+    /// <summary>Copies <paramref name="length"/> bytes between two ranges that each lie inside one frame (no poison check).</summary>
+    internal void CopyInFrames(ulong dpa, ulong spa, int length) =>
+        FrameForRead(spa >> PageShift).Slice((int)(spa & (PageSize - 1)), length)
+            .CopyTo(FrameForWrite(dpa >> PageShift).Slice((int)(dpa & (PageSize - 1)), length));
+
+    /// <summary>Reads a range that lies inside one frame (no poison check).</summary>
+    internal void ReadInFrame(ulong pa, Span<byte> destination) =>
+        FrameForRead(pa >> PageShift).Slice((int)(pa & (PageSize - 1)), destination.Length).CopyTo(destination);
+
+    /// <summary>Writes a range that lies inside one frame.</summary>
+    internal void WriteInFrame(ulong pa, ReadOnlySpan<byte> source) =>
+        source.CopyTo(FrameForWrite(pa >> PageShift).Slice((int)(pa & (PageSize - 1)), source.Length));
 
     /// <summary>Reads bytes at a physical address without any poison check (the model's own view, as a debugger's).</summary>
     public void Read(ulong pa, Span<byte> destination)
@@ -271,22 +342,29 @@ public sealed class PhysicalMemory
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Pageblock Block(ulong pfn)
     {
         CheckPfn(pfn);
         return _sections[pfn >> PfnSectionShift].Touch((int)((pfn >> PageblockOrder) & (MemSection.BlocksPerSection - 1)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Pageblock? PeekBlock(ulong pfn) =>
         _sections[pfn >> PfnSectionShift].Peek((int)((pfn >> PageblockOrder) & (MemSection.BlocksPerSection - 1)));
 
+    // The throw lives in its own method so that the check inlines into every frame lookup.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckPfn(ulong pfn)
     {
         if (pfn >= MaxPfn)
         {
-            throw new PfnOutOfRangeException(pfn, MaxPfn);
+            ThrowPfnOutOfRange(pfn);
         }
     }
+
+    [DoesNotReturn]
+    private void ThrowPfnOutOfRange(ulong pfn) => throw new PfnOutOfRangeException(pfn, MaxPfn);
 
     private void CheckRange(ulong pa, ulong length)
     {

@@ -11,6 +11,12 @@ namespace KernelModel.Mm;
 public sealed class Machine
 {
     private readonly List<TrapEvent> _traps = [];
+
+    // An array, not the IReadOnlyList the property shows: every copy asks for the current CPU.
+    private readonly Cpu[] _cpus;
+
+    // The architecture's PAGE_OFFSET, read once: page_address() runs on every page copy.
+    private readonly ulong _pageOffset;
     private int _oopsCount;
 
     /// <summary>Boots a machine.</summary>
@@ -36,10 +42,11 @@ public sealed class Machine
             throw new ArgumentException("not enough memory for the requested huge pages");
         }
 
-        Cpus = Enumerable.Range(0, config.Cpus).Select(i => new Cpu(this, i)).ToArray();
+        _cpus = Enumerable.Range(0, config.Cpus).Select(i => new Cpu(this, i)).ToArray();
         Filemap = new Filemap(this);
         Mm = new MmGlobals(this);
         Arch = architecture(this);
+        _pageOffset = Arch.PageOffset;
         Tasks.MmapBase = MmStruct.MmapBaseFor(Arch.TaskSize);
         MemoryFailureHandler = memoryFailure?.Invoke(this) ?? new MemoryFailureNotConfigured();
         Ghes = ghes?.Invoke(this) ?? new GhesNotConfigured();
@@ -67,10 +74,10 @@ public sealed class Machine
     public HugetlbPool Hugetlb { get; }
 
     /// <summary>The CPUs.</summary>
-    public IReadOnlyList<Cpu> Cpus { get; }
+    public IReadOnlyList<Cpu> Cpus => _cpus;
 
     /// <summary>The CPU the model is executing on (the simulation is one thread of control).</summary>
-    public Cpu CurrentCpu => Cpus[CurrentCpuId];
+    public Cpu CurrentCpu => _cpus[CurrentCpuId];
 
     /// <summary>Which CPU <see cref="CurrentCpu"/> is.</summary>
     public int CurrentCpuId { get; set; }
@@ -113,7 +120,7 @@ public sealed class Machine
 
     /// <summary>__va(): the kernel linear-map address of a physical address.</summary>
     [KernelSymbol("arch/x86/include/asm/page.h", "__va")]
-    public ulong PhysToVirt(ulong pa) => Arch.PageOffset + pa;
+    public ulong PhysToVirt(ulong pa) => _pageOffset + pa;
 
     /// <summary>page_address() / kmap_local_page(): the kernel address of a page's first byte.</summary>
     [KernelSymbol("include/linux/mm.h", "page_address")]

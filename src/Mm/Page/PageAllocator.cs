@@ -5,15 +5,18 @@ public sealed class PageAllocator
 {
     private readonly PhysicalMemory _memory;
 
+    // An array, not the IReadOnlyList the property shows: every page allocation walks it.
+    private readonly Zone[] _zones;
+
     /// <summary>Builds the zones; <paramref name="reservedPages"/> at the start of node 0 are the kernel's own (PG_reserved).</summary>
     public PageAllocator(PhysicalMemory memory, ulong reservedPages)
     {
         _memory = memory;
-        Zones = memory.Nodes.Select(n => new Zone(memory, n, n.Nid == 0 ? reservedPages : 0)).ToArray();
+        _zones = [.. memory.Nodes.Select(n => new Zone(memory, n, n.Nid == 0 ? reservedPages : 0))];
     }
 
     /// <summary>One zone per node, in nid order.</summary>
-    public IReadOnlyList<Zone> Zones { get; }
+    public IReadOnlyList<Zone> Zones => _zones;
 
     /// <summary>Free pages on all nodes.</summary>
     public ulong NrFreePages => (ulong)Zones.Sum(z => (decimal)z.NrFreePages);
@@ -22,14 +25,14 @@ public sealed class PageAllocator
     [KernelSymbol("mm/mempolicy.c", "folio_alloc")]
     public Folio? AllocFolio(int order, int preferredNid = 0)
     {
-        if (preferredNid < 0 || preferredNid >= Zones.Count)
+        if (preferredNid < 0 || preferredNid >= _zones.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(preferredNid), preferredNid, $"valid nodes are 0..{Zones.Count - 1}");
+            throw new ArgumentOutOfRangeException(nameof(preferredNid), preferredNid, $"valid nodes are 0..{_zones.Length - 1}");
         }
 
-        for (var i = 0; i < Zones.Count; i++)
+        for (var i = 0; i < _zones.Length; i++)
         {
-            var zone = Zones[(preferredNid + i) % Zones.Count];
+            var zone = _zones[(preferredNid + i) % _zones.Length];
             var folio = order > Zone.MaxPageOrder ? zone.AllocContig(order) : zone.AllocFolio(order);
             if (folio is not null)
             {
@@ -50,5 +53,5 @@ public sealed class PageAllocator
     public bool TakePageOffBuddy(ulong pfn) => ZoneOf(pfn).TakePageOffBuddy(pfn);
 
     /// <summary>The zone that owns a frame.</summary>
-    public Zone ZoneOf(ulong pfn) => Zones[_memory.NodeOf(pfn)];
+    public Zone ZoneOf(ulong pfn) => _zones[_memory.NodeOf(pfn)];
 }

@@ -14,7 +14,7 @@ public sealed class Zone
     private const ulong MaxBlockPages = 1UL << MaxPageOrder;
 
     private readonly PhysicalMemory _memory;
-    private readonly SortedSet<ulong>[] _freeArea = Enumerable.Range(0, MaxPageOrder + 1).Select(_ => new SortedSet<ulong>()).ToArray();
+    private readonly FreeArea[] _freeArea;
     private readonly bool[] _materialized;
     private int _nextFresh;
     private ulong _freshFree;
@@ -24,6 +24,7 @@ public sealed class Zone
     {
         _memory = memory;
         Node = node;
+        _freeArea = [.. Enumerable.Range(0, MaxPageOrder + 1).Select(o => new FreeArea(node.StartPfn, node.SpannedPages, o))];
         _materialized = new bool[(int)(node.SpannedPages / MaxBlockPages)];
         _freshFree = (ulong)_materialized.Length * MaxBlockPages;
 

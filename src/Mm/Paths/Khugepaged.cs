@@ -144,7 +144,7 @@ public static class Khugepaged
             return ScanResult.ScanPmdMapped;
         }
 
-        return mm.PageTable.LeavesIn(haddr, haddr + Memory.HpagePmdSize).Any() ? ScanResult.ScanSucceed : ScanResult.ScanPmdNone;
+        return mm.PageTable.AnyLeafIn(haddr, haddr + Memory.HpagePmdSize) ? ScanResult.ScanSucceed : ScanResult.ScanPmdNone;
     }
 
     /// <summary>

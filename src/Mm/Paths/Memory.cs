@@ -65,7 +65,7 @@ public static class Memory
                     return ret;
                 }
             }
-            else if (!table.LeavesIn(haddr, haddr + HpagePmdSize).Any() && TransHuge.ThpVmaAllowable(machine, vma, haddr, enforceSysfs: true))
+            else if (!table.AnyLeafIn(haddr, haddr + HpagePmdSize) && TransHuge.ThpVmaAllowable(machine, vma, haddr, enforceSysfs: true))
             {
                 var ret = TransHuge.DoHugePmdAnonymousPage(machine, vma, haddr, flags);
                 if ((ret & VmFault.Fallback) == 0)

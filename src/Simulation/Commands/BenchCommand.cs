@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using KernelModel.Mm;
+using KernelModel.Simulation.Performance;
+
+namespace KernelModel.Simulation;
+
+/// <summary>
+/// <c>kmodel bench [--json] [--profile P] [--batches N] [--warmup-ms W] [--touch-mib M]</c>: the short in-process version of the
+/// performance measurements (<see cref="BenchSuite"/>). Each figure is printed with its target and whether it is
+/// met; with <c>--json</c> the output is one JSON array, an object per figure: id (the target's number), name, value, unit, target
+/// (the bound), met and note. The figures are wall-clock measurements on whatever machine runs them; the full
+/// BenchmarkDotNet version is in bench/ and its results in BENCHMARKS.md.
+/// </summary>
+public sealed class BenchCommand(ConsoleStreams console, ProfileCatalog profiles) : IKmodelCommand
+{
+    /// <inheritdoc />
+    public void Attach(RootCommand root)
+    {
+        var json = new Option<bool>("--json") { Description = "a JSON array, one object per figure: id, name, value, unit, target, met, note" };
+        var profile = new Option<string?>("--profile") { Description = "measure one profile only (default: every registered profile)" };
+        var batches = new Option<int>("--batches") { Description = "timed batches per figure, 1..1000 (the median is reported)", DefaultValueFactory = _ => BenchMeter.Default.Batches };
+        var warmup = new Option<int>("--warmup-ms")
+        {
+            Description = "the longest each operation runs before it is timed (until the JIT is quiet), 0..10000 ms",
+            DefaultValueFactory = _ => (int)BenchMeter.Default.WarmUp.TotalMilliseconds,
+        };
+        var touch = new Option<int>("--touch-mib") { Description = "MiB of the 1 TiB machine to touch, a multiple of 2 in 2..65536", DefaultValueFactory = _ => 1024 };
+        var command = new Command("bench", "measure the copy fast path, poisoned copies, the COW fault, a 1 TiB machine and allocations against the performance targets")
+        {
+            json, profile, batches, warmup, touch,
+        };
+        command.SetAction(parse =>
+        {
+            var figures = Run(parse.GetValue(profile), parse.GetValue(batches), parse.GetValue(warmup), parse.GetValue(touch), parse.GetValue(json) ? null : WriteLine);
+            if (parse.GetValue(json))
+            {
+                WriteJson(figures);
+            }
+            else
+            {
+                var met = figures.Count(f => f.Met);
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{met} of {figures.Count} figures meet their target"));
+            }
+
+            return 0;
+        });
+        root.Subcommands.Add(command);
+    }
+
+    /// <summary>Runs the suite; <paramref name="progress"/> hears each figure as it is measured.</summary>
+    /// <exception cref="ArgumentException">Unknown profile, or a batch count, warm-up or touch size out of range.</exception>
+    public IReadOnlyList<BenchFigure> Run(string? profile, int batches, int warmupMs, int touchMib, Action<BenchFigure>? progress)
+    {
+        IReadOnlyList<string> names = profile is null ? [.. profiles.All.Select(p => p.Name)] : [profiles.Get(profile).Name];
+        if (batches is < 1 or > 1000)
+        {
+            throw new ArgumentException($"invalid batch count {batches}: valid counts are 1..1000");
+        }
+
+        if (warmupMs is < 0 or > 10000)
+        {
+            throw new ArgumentException($"invalid warm-up {warmupMs} ms: valid values are 0..10000");
+        }
+
+        if (touchMib is < 2 or > 65536 || touchMib % 2 != 0)
+        {
+            throw new ArgumentException($"invalid touch size {touchMib} MiB: valid sizes are multiples of 2 in 2..65536");
+        }
+
+        var suite = new BenchSuite(profiles, BenchMeter.Default with { Batches = batches, WarmUp = TimeSpan.FromMilliseconds(warmupMs) }, (ulong)touchMib << 20);
+        return suite.Run(names, progress);
+    }
+
+    private void WriteLine(BenchFigure f)
+    {
+        var value = f.Value is { } v ? BenchFigure.Format(v) + " " + f.Unit : "n/a";
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{f.Id}] {f.Name,-72} {value,16}  target {f.Target,-12} {(f.Met ? "met" : "NOT MET")}"));
+        if (f.Note is { } note)
+        {
+            console.Out.WriteLine("      " + note);
+        }
+    }
+
+    private void WriteJson(IReadOnlyList<BenchFigure> figures)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (var f in figures)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", f.Id);
+                w.WriteString("name", f.Name);
+                if (f.Value is { } v)
+                {
+                    w.WriteNumber("value", Math.Round(v, 4));
+                }
+                else
+                {
+                    w.WriteNull("value");
+                }
+
+                w.WriteString("unit", f.Unit);
+                w.WriteString("target", f.Target);
+                w.WriteBoolean("met", f.Met);
+                w.WriteString("note", f.Note);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}
