@@ -5,6 +5,7 @@ using KernelModel.Arch.X86;
 using KernelModel.Hwpoison;
 using KernelModel.Mm;
 using KernelModel.Simulation.Scenarios;
+using KernelModel.Simulation.Simulate;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -65,6 +66,7 @@ public static class KmodelHost
         builder.Services.AddSingleton(sp => new ProfileCatalog(sp.GetServices<Profile>(), sp.GetService<Func<Machine, IMemoryFailure>>(), sp.GetService<Func<Machine, IGhes>>()));
         builder.Services.AddSingleton<ScenarioCatalog>();
         builder.Services.AddSingleton<ScenarioRunner>();
+        builder.Services.AddSimulation();
         foreach (var type in typeof(KmodelHost).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && typeof(IKmodelCommand).IsAssignableFrom(t)).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             builder.Services.AddSingleton(typeof(IKmodelCommand), type);
