@@ -6,6 +6,7 @@ using KernelModel.Hwpoison;
 using KernelModel.Mm;
 using KernelModel.Simulation.Scenarios;
 using KernelModel.Simulation.Simulate;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -57,6 +58,8 @@ public static class KmodelHost
     public static IHost BuildHost(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
+        // Options: appsettings.json beside the program, then the environment (KMODEL_Section__Key); the command line overrides both.
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true).AddEnvironmentVariables("KMODEL_");
         builder.Services.AddSingleton(new ConsoleStreams(stdout, stderr));
         builder.Services.AddGenericProfile();
         builder.Services.AddArchRiscV();

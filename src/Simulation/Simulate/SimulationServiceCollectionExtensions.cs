@@ -1,4 +1,5 @@
 using KernelModel.Mm;
+using KernelModel.Simulation.Fleet;
 using KernelModel.Simulation.Reports;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,8 @@ public static class SimulationServiceCollectionExtensions
             var streams = sp.GetRequiredService<ConsoleStreams>();
             return TerminalInfo.Detect(streams.Out, streams.Error);
         });
+        services.AddSingleton<ConsumerCatalog>();
+        services.AddSingleton<FleetSimulation>();
         return services;
     }
 }
