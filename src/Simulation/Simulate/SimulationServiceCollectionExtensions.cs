@@ -18,6 +18,8 @@ public static class SimulationServiceCollectionExtensions
             var streams = sp.GetRequiredService<ConsoleStreams>();
             return TerminalInfo.Detect(streams.Out, streams.Error);
         });
+        services.AddSingleton<WorkloadCatalog>();
+        services.AddSingleton<MachineSimulation>();
         services.AddSingleton<ConsumerCatalog>();
         services.AddSingleton<FleetSimulation>();
         return services;

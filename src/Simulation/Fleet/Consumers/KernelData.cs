@@ -1,18 +1,16 @@
 using KernelModel.Mm;
 using KernelModel.Simulation.Scenarios;
+using KernelModel.Simulation.Simulate.Workloads;
 
 namespace KernelModel.Simulation.Fleet.Consumers;
 
 /// <summary>
 /// The kernel reading its own data from a poisoned page: a slab page of the dentry cache, read by a path lookup in a
-/// process's stat() with a plain load. No architecture has an exception-table entry for such a load, so the kernel
+/// process's stat() with a plain load (the same lookup kmodel simulate's kernel objects make). No architecture has an exception-table entry for such a load, so the kernel
 /// dies on every profile (the Meta case in field-rates.md section 5: slab pages, page tables, stacks, vmalloc).
 /// </summary>
 public sealed class KernelData : MachineConsumer
 {
-    /// <summary>__d_lookup()'s load of a dentry in the hash chain (no exception-table entry on any architecture).</summary>
-    public static readonly CodeSite DLookupLoad = new("__d_lookup", "ldr 8", SiteAccess.Load);
-
     /// <inheritdoc />
     public override string Id => "kernel-data";
 
@@ -33,17 +31,9 @@ public sealed class KernelData : MachineConsumer
         context.PoisonLine(slab.Head, PoisonOffset);
         using (machine.CurrentCpu.Enter(task, CpuMode.Kernel))
         {
-            DLookup(machine, machine.PageAddress(slab.Head) + PoisonOffset);
+            KernelObjects.DLookup(machine, machine.PageAddress(slab.Head));
         }
 
         context.Syscall("stat", 0);
-    }
-
-    /// <summary>__d_lookup(): reads the dentry at <paramref name="dentry"/> (its name hash) from the dentry cache.</summary>
-    [KernelSymbol("fs/dcache.c", "__d_lookup")]
-    private static ulong DLookup(Machine machine, ulong dentry)
-    {
-        var hash = new byte[8];
-        return machine.CurrentCpu.Load(DLookupLoad, dentry, hash) == AccessResult.Ok ? BitConverter.ToUInt64(hash) : 0;
     }
 }
