@@ -5,6 +5,8 @@ using KernelModel.Arch.X86;
 using KernelModel.Hwpoison;
 using KernelModel.Mm;
 using KernelModel.Simulation.Scenarios;
+using KernelModel.Simulation.Simulate;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -56,6 +58,8 @@ public static class KmodelHost
     public static IHost BuildHost(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
+        // Options: appsettings.json beside the program, then the environment (KMODEL_Section__Key); the command line overrides both.
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true).AddEnvironmentVariables("KMODEL_");
         builder.Services.AddSingleton(new ConsoleStreams(stdout, stderr));
         builder.Services.AddGenericProfile();
         builder.Services.AddArchRiscV();
@@ -65,6 +69,7 @@ public static class KmodelHost
         builder.Services.AddSingleton(sp => new ProfileCatalog(sp.GetServices<Profile>(), sp.GetService<Func<Machine, IMemoryFailure>>(), sp.GetService<Func<Machine, IGhes>>()));
         builder.Services.AddSingleton<ScenarioCatalog>();
         builder.Services.AddSingleton<ScenarioRunner>();
+        builder.Services.AddSimulation();
         foreach (var type in typeof(KmodelHost).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && typeof(IKmodelCommand).IsAssignableFrom(t)).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             builder.Services.AddSingleton(typeof(IKmodelCommand), type);

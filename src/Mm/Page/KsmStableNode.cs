@@ -16,8 +16,18 @@ public sealed class KsmStableNode : IPageMapping
     /// <summary>The rmap_items: each mapping of the KSM page, in the order they merged.</summary>
     public IReadOnlyList<(Vma Vma, ulong Address)> RmapItems => _rmapItems;
 
-    /// <summary>Records one more mapping that merged into the page.</summary>
-    public void AddRmapItem(Vma vma, ulong address) => _rmapItems.Add((vma, address));
+    /// <summary>
+    /// Records one more mapping that merged into the page. An address already listed keeps its one entry: the kernel
+    /// has a single rmap_item per mm and address (an address whose copy on write broke away and merged again reuses
+    /// it), and a duplicate would make an rmap walk visit the mapping twice.
+    /// </summary>
+    public void AddRmapItem(Vma vma, ulong address)
+    {
+        if (!_rmapItems.Contains((vma, address)))
+        {
+            _rmapItems.Add((vma, address));
+        }
+    }
 
     /// <summary>Forgets a mapping (unmerge, munmap or exit).</summary>
     public void RemoveRmapItem(Vma vma, ulong address) => _rmapItems.Remove((vma, address));
