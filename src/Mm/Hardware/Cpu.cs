@@ -152,7 +152,7 @@ public sealed class Cpu
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TranslateNoFault(ulong va, bool write, out ulong pa)
     {
-        // The linear map first: unsigned wrap-around makes one comparison test both of its ends.
+        // The linear map first: kernel addresses are what most copies use.
         var offset = va - _pageOffset;
         if (va >= _pageOffset && offset < _linearMapSize)
         {
