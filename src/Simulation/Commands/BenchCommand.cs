@@ -23,7 +23,7 @@ public sealed class BenchCommand(ConsoleStreams console, ProfileCatalog profiles
         var batches = new Option<int>("--batches") { Description = "timed batches per figure, 1..1000 (the median is reported)", DefaultValueFactory = _ => BenchMeter.Default.Batches };
         var warmup = new Option<int>("--warmup-ms")
         {
-            Description = "the longest each operation runs before it is timed (until the JIT is quiet), 0..10000 ms",
+            Description = "the longest the warm-up of all operations runs before any is timed (it ends once the JIT has been quiet for 0.6 s), 0..10000 ms",
             DefaultValueFactory = _ => (int)BenchMeter.Default.WarmUp.TotalMilliseconds,
         };
         var touch = new Option<int>("--touch-mib") { Description = "MiB of the 1 TiB machine to touch, a multiple of 2 in 2..65536", DefaultValueFactory = _ => 1024 };

@@ -5,8 +5,7 @@ namespace KernelModel.Simulation.Performance;
 /// set, every batch of exactly <see cref="CallsPerBatch"/> calls needs it first (a fresh fork, a fresh machine), and
 /// the preparation is not timed.
 /// </summary>
-/// <param name="Name">What it measures.</param>
 /// <param name="Run">Makes <c>n</c> calls.</param>
 /// <param name="Prepare">Runs before each batch, untimed; null when a batch needs nothing.</param>
 /// <param name="CallsPerBatch">Calls per prepared batch (ignored without <paramref name="Prepare"/>).</param>
-public sealed record BenchOp(string Name, Action<int> Run, Action? Prepare = null, int CallsPerBatch = 1);
+public sealed record BenchOp(Action<int> Run, Action? Prepare = null, int CallsPerBatch = 1);

@@ -74,7 +74,6 @@ public sealed record BenchSuite(ProfileCatalog Catalog, BenchMeter Meter, ulong 
                     $"fault {Ns(fault)} (the user fault handler to the new PTE), copy_mc_highpage {Ns(page)}"));
                 b.Cow.Fork();
                 Add(BenchFigure.AtMost(6, $"bytes allocated per anonymous COW fault [{b.Profile}]", BenchMeter.BytesPerCall(b.Fault.Run, CowPages / 2), "B", 0));
-                b.Dispose();
             }
         }
         finally

@@ -20,12 +20,12 @@ internal sealed class ProfileBench : IDisposable
         Profile = profile;
         Copy = new CopyWorkload(catalog, profile);
         Cow = new CowFaultWorkload(catalog, profile, cowPages);
-        Span = new BenchOp($"Span.CopyTo [{profile}]", Copy.SpanCopyTo);
-        Kernel = new BenchOp($"copy_mc_to_kernel [{profile}]", n => Copy.CopyMcToKernel(n));
-        Highpage = new BenchOp($"copy_mc_highpage [{profile}]", n => Copy.CopyMcHighpage(n));
-        (KernelDeath, PoisonedKernel) = Poisoned("copy_mc_to_kernel", n => Copy.CopyMcToKernelPoisoned(n).Died);
-        (HighpageDeath, PoisonedHighpage) = Poisoned("copy_mc_highpage", n => Copy.CopyMcHighpagePoisoned(n).Died);
-        Fault = new BenchOp($"COW fault [{profile}]", n => Cow.Fault(n), Cow.Fork, cowPages);
+        Span = new BenchOp(Copy.SpanCopyTo);
+        Kernel = new BenchOp(n => Copy.CopyMcToKernel(n));
+        Highpage = new BenchOp(n => Copy.CopyMcHighpage(n));
+        (KernelDeath, PoisonedKernel) = Poisoned(n => Copy.CopyMcToKernelPoisoned(n).Died);
+        (HighpageDeath, PoisonedHighpage) = Poisoned(n => Copy.CopyMcHighpagePoisoned(n).Died);
+        Fault = new BenchOp(n => Cow.Fault(n), Cow.Fork, cowPages);
     }
 
     public string Profile { get; }
@@ -60,13 +60,12 @@ internal sealed class ProfileBench : IDisposable
         Cow.Exit();
     }
 
-    private (string? Death, BenchOp Op) Poisoned(string routine, Func<int, bool> dies)
+    private (string? Death, BenchOp Op) Poisoned(Func<int, bool> dies)
     {
         Copy.Reboot();
         var died = dies(1);
         var death = !died ? null : Copy.Machine.State == MachineState.Panicked ? "panics" : "oopses";
         Copy.Reboot();
-        var name = $"{routine} poisoned [{Profile}]";
-        return (death, died ? new BenchOp(name, n => dies(n), Copy.Reboot, 1) : new BenchOp(name, n => dies(n), () => Copy.RunQueuedMemoryFailures(), FifoSize));
+        return (death, died ? new BenchOp(n => dies(n), Copy.Reboot, 1) : new BenchOp(n => dies(n), () => Copy.RunQueuedMemoryFailures(), FifoSize));
     }
 }
