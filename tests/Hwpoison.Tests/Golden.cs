@@ -1,22 +1,16 @@
-using System.Runtime.CompilerServices;
-
 namespace KernelModel.Hwpoison.Tests;
 
 /// <summary>
-/// Compares text with a golden file under Golden/. On a mismatch the actual text is written next to it as
-/// NAME.received.txt (ignored by git) so it can be inspected and, if right, moved over the golden file.
+/// Compares text with a golden file under Golden/ (copied next to the test assembly by the build, so the
+/// lookup does not depend on source paths, which deterministic CI builds map away). On a mismatch the actual
+/// text is written beside the copy as NAME.received.txt so it can be inspected and, if right, moved over the
+/// golden file in tests/Hwpoison.Tests/Golden/.
 /// </summary>
 internal static class Golden
 {
-    public static void Assert(string name, string actual, [CallerFilePath] string caller = "")
+    public static void Assert(string name, string actual)
     {
-        var project = Path.GetDirectoryName(caller)!;
-        while (!File.Exists(Path.Combine(project, "Hwpoison.Tests.csproj")))
-        {
-            project = Path.GetDirectoryName(project)!;
-        }
-
-        var dir = Path.Combine(project, "Golden");
+        var dir = Path.Combine(AppContext.BaseDirectory, "Golden");
         var expectedPath = Path.Combine(dir, name + ".txt");
         var receivedPath = Path.Combine(dir, name + ".received.txt");
         var expected = File.Exists(expectedPath) ? File.ReadAllText(expectedPath) : null;
