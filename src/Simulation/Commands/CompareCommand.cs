@@ -33,9 +33,10 @@ public sealed class CompareCommand(ConsoleStreams console, ScenarioCatalog catal
     {
         var reportPath = report is null ? null : ReportFile.Validate(report);
         OutcomeMatrix matrix;
+        using (var interrupt = Interrupt.Catch(cancel))
         using (var progress = new ProgressBar(console.Error, terminal.ErrorIsTerminal, "scenarios x profiles", catalog.All.Count * observer.Profiles.All.Count))
         {
-            matrix = OutcomeMatrix.Run(catalog, observer, seed, cancel, progress);
+            matrix = OutcomeMatrix.Run(catalog, observer, seed, interrupt.Token, progress);
         }
 
         if (json)

@@ -84,9 +84,10 @@ public sealed class FleetCommand(ConsoleStreams console, ProfileCatalog profiles
         var reportPath = report is null ? null : ReportFile.Validate(report);
         var (start, end) = options.Shard.Range(options.Machines);
         FleetResult result;
+        using (var interrupt = Interrupt.Catch(cancel))
         using (var progress = new ProgressBar(console.Error, terminal.ErrorIsTerminal, "fleet machines", end - start))
         {
-            result = fleet.Run(options, progress, cancel);
+            result = fleet.Run(options, progress, interrupt.Token);
         }
 
         Write(result, json, reportPath);

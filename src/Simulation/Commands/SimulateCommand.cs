@@ -72,9 +72,10 @@ public sealed class SimulateCommand(ConsoleStreams console, MachineSimulation si
     {
         var reportPath = report is null ? null : ReportFile.Validate(report);
         SimulationResult result;
+        using (var interrupt = Interrupt.Catch(cancel))
         using (var progress = new ProgressBar(console.Error, terminal.ErrorIsTerminal, "virtual time", (long)Math.Ceiling(options.Duration / options.Tick)))
         {
-            result = simulation.Run(options, progress, cancel);
+            result = simulation.Run(options, progress, interrupt.Token);
         }
 
         if (json)

@@ -21,15 +21,17 @@ public sealed class BarChart(string title, string unit, IReadOnlyList<string> ca
     /// <inheritdoc />
     public override void Write(XmlWriter w)
     {
-        const double left = 60, top = 50, plotHeight = 220, barWidth = 18, gap = 28;
+        const double left = 60, plotHeight = 220, barWidth = 18, gap = 28;
         var groupWidth = (Math.Max(1, Series.Count) * barWidth) + gap;
-        var width = Math.Max(420, left + (Categories.Count * groupWidth) + 20);
-        var height = top + plotHeight + 60;
+        var width = Math.Max(520, left + (Categories.Count * groupWidth) + 20);
+        var legend = Series.Select((s, i) => (s.Name, Palette[i % Palette.Length])).ToArray();
+        var top = 40 + (16 * LegendRows(legend, left, width - 10));
+        var height = top + plotHeight + 40;
         var bottom = top + plotHeight;
         var max = Series.SelectMany(s => s.High ?? s.Values).DefaultIfEmpty(0).Max();
         var (axisMax, step) = NiceAxis(max);
         Begin(w, width, height);
-        Legend(w, left, 36, Series.Select((s, i) => (s.Name, Palette[i % Palette.Length])).ToArray());
+        Legend(w, left, 36, legend, width - 10);
         ValueAxis(w, left, width - 10, top, bottom, axisMax, step);
         Text(w, 14, top + (plotHeight / 2), unit, "middle", transform: $"rotate(-90 14 {N(top + (plotHeight / 2))})");
         for (var c = 0; c < Categories.Count; c++)

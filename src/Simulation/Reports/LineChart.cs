@@ -16,14 +16,16 @@ public sealed class LineChart(string title, string xUnit, double xMax, IReadOnly
     /// <inheritdoc />
     public override void Write(XmlWriter w)
     {
-        const double left = 60, top = 50, plotWidth = 640, plotHeight = 220;
+        const double left = 60, plotWidth = 640, plotHeight = 220;
         var width = left + plotWidth + 20;
+        var legend = Series.Select((s, i) => (s.Name, Palette[i % Palette.Length])).ToArray();
+        var top = 40 + (16 * LegendRows(legend, left, width - 10));
         var height = top + plotHeight + 50;
         var bottom = top + plotHeight;
         var xmax = xMax > 0 ? xMax : 1;
         var (axisMax, step) = NiceAxis(Series.SelectMany(s => s.Points).Select(p => p.Y).DefaultIfEmpty(0).Max());
         Begin(w, width, height);
-        Legend(w, left, 36, Series.Select((s, i) => (s.Name, Palette[i % Palette.Length])).ToArray());
+        Legend(w, left, 36, legend, width - 10);
         ValueAxis(w, left, left + plotWidth, top, bottom, axisMax, step);
         var (_, xstep) = NiceAxis(xmax);
         for (var x = 0.0; x <= xmax + (xstep / 2); x += xstep)

@@ -102,16 +102,46 @@ public abstract class SvgChart
         w.WriteEndElement();
     }
 
-    /// <summary>A legend row of coloured squares and names, starting at (x, y).</summary>
-    protected static void Legend(XmlWriter w, double x, double y, IReadOnlyList<(string Name, string Color)> items)
+    /// <summary>How many rows a legend takes when wrapped to <paramref name="width"/>.</summary>
+    protected static int LegendRows(IReadOnlyList<(string Name, string Color)> items, double x, double width)
     {
+        var rows = items.Count == 0 ? 0 : 1;
+        var cx = x;
+        foreach (var (name, _) in items)
+        {
+            var w = LegendItemWidth(name);
+            if (cx + w > width && cx > x)
+            {
+                rows++;
+                cx = x;
+            }
+
+            cx += w;
+        }
+
+        return rows;
+    }
+
+    /// <summary>A legend of coloured squares and names from (x, y), wrapped to rows of 16 units within <paramref name="width"/>.</summary>
+    protected static void Legend(XmlWriter w, double x, double y, IReadOnlyList<(string Name, string Color)> items, double width)
+    {
+        var cx = x;
         foreach (var (name, color) in items)
         {
-            Rect(w, x, y - 10, 10, 10, color);
-            Text(w, x + 14, y, name);
-            x += 24 + (7 * name.Length);
+            var iw = LegendItemWidth(name);
+            if (cx + iw > width && cx > x)
+            {
+                cx = x;
+                y += 16;
+            }
+
+            Rect(w, cx, y - 10, 10, 10, color);
+            Text(w, cx + 14, y, name);
+            cx += iw;
         }
     }
+
+    private static double LegendItemWidth(string name) => 24 + (7 * name.Length);
 
     /// <summary>A "nice" axis maximum and tick step (1, 2 or 5 times a power of ten) covering <paramref name="max"/>.</summary>
     protected static (double Max, double Step) NiceAxis(double max)
