@@ -11,7 +11,7 @@ public sealed class PatchReaderTests
 
         The widget counts.
 
-        Signed-off-by: A Developer <dev at example.org>
+        Acked-by: A Developer <dev at example.org>
         ---
          arch/riscv/lib/widget.S | 3 +++
          arch/riscv/lib/Makefile | 1 +
