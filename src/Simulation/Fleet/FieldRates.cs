@@ -52,7 +52,7 @@ public static class FieldRates
     public static IReadOnlyList<(string Row, string? Parameter, IReadOnlyList<(string Consumer, string Placement)> Mix)> Rows { get; } =
     [
         ("user", null, [("user-load", "anon"), ("user-load", "thp"), ("user-load", "pagecache"), ("user-load", "shmem"), ("user-load", "hugetlb")]),
-        ("uaccess", "kernel.uaccess", [("uaccess", "pagecache-read"), ("uaccess", "copyin"), ("uaccess", "futex")]),
+        ("uaccess", "kernel.uaccess", [("uaccess", "copyout"), ("uaccess", "copyin"), ("uaccess", "futex")]),
         ("cow", "kernel.cow", [("cow", "anon"), ("cow", "thp"), ("cow", "hugetlb"), ("cow", "file"), ("fork-copy", "pinned")]),
         ("kernel-data", "kernel.kernel-data", [("kernel-data", "slab")]),
         ("migration", "kernel.migration",
@@ -101,7 +101,8 @@ public static class FieldRates
         new("mix.user-load.pagecache", 0.22, 0, 1, "user loads: shared file mappings (page cache)", "E", "row 22 page cache 30 %, of which shmem a quarter (model's author)"),
         new("mix.user-load.shmem", 0.08, 0, 1, "user loads: shmem/tmpfs mappings", "E", "row 22 page cache 30 %, of which shmem a quarter (model's author)"),
         new("mix.user-load.hugetlb", 0.05, 0, 1, "user loads: hugetlb pages", "E", "row 22 hugetlb/other 5 %"),
-        new("mix.uaccess.pagecache-read", 0.60, 0, 1, "user copies: read() of a page-cache page", "E", "Huawei: page-cache read is the large uaccess case (row 16)"),
+        new("mix.uaccess.copyout", 0.60, 0, 1, "user copies: read() of a page-cache page, copy_to_user loading the poison", "E",
+            "Huawei: page-cache read is the large uaccess case (row 16)"),
         new("mix.uaccess.copyin", 0.25, 0, 1, "user copies: write() from a poisoned user buffer", "E", "model's author (Alibaba: errors in uaccess contexts, no number)"),
         new("mix.uaccess.futex", 0.15, 0, 1, "user copies: futex word read with get_user", "E", "model's author"),
         new("mix.cow.anon", 0.45, 0, 1, "COW: anonymous 4 KiB page after fork", "E", "model's author, within row 17"),

@@ -12,7 +12,6 @@ namespace KernelModel.Simulation.Reports;
 public sealed class ProgressBar : IDisposable
 {
     private const int Width = 30;
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
     private readonly TextWriter? _error;
@@ -20,16 +19,21 @@ public sealed class ProgressBar : IDisposable
     private readonly long _total;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _draw = new();
+    private readonly TimeSpan _quiet;
     private long _done;
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan _lastDraw = -Interval;
     private bool _drawn;
 
-    /// <summary>A bar counting to <paramref name="total"/>; drawn on <paramref name="error"/> only when <paramref name="enabled"/>.</summary>
-    public ProgressBar(TextWriter error, bool enabled, string label, long total)
+    /// <summary>
+    /// A bar counting to <paramref name="total"/>; drawn on <paramref name="error"/> only when <paramref name="enabled"/>,
+    /// and only after <paramref name="quiet"/> (one second unless given).
+    /// </summary>
+    public ProgressBar(TextWriter error, bool enabled, string label, long total, TimeSpan? quiet = null)
     {
         _error = enabled ? error : null;
         _label = label;
         _total = Math.Max(1, total);
+        _quiet = quiet ?? TimeSpan.FromSeconds(1);
     }
 
     /// <summary>Work done so far.</summary>
@@ -39,7 +43,7 @@ public sealed class ProgressBar : IDisposable
     public void Advance(long units = 1)
     {
         var done = Interlocked.Add(ref _done, units);
-        if (_error is null || _clock.Elapsed < Quiet || !_draw.TryEnter())
+        if (_error is null || _clock.Elapsed < _quiet || !_draw.TryEnter())
         {
             return;
         }

@@ -38,7 +38,7 @@ public sealed class MachineSimulationTests
         var cow = r.Events.Where(e => e.Kind == SimulationEventKind.Consumed && e.Actor is "fork-and-write/fork" or "hugetlb/fork").ToArray();
         Assert.NotEmpty(cow);
         Assert.All(cow, e => Assert.StartsWith("kernel mode, fixup taken: load at __memcpy_mc of pa ", e.Detail));
-        Assert.Contains(r.Events, e => e.Kind == SimulationEventKind.TaskKilled && e.Actor is "fork-and-write/fork" or "hugetlb/fork" && e.Detail.EndsWith("SIGBUS BUS_ADRERR", StringComparison.Ordinal));
+        Assert.Contains(r.Events, e => e.Kind == SimulationEventKind.TaskKilled && e.Actor is "fork-and-write/fork" or "hugetlb/fork" && e.Detail.Contains(": SIGBUS", StringComparison.Ordinal));
         Assert.Equal(SimulationEnd.Completed, r.End);
         Assert.True(r.PagesIsolated > 0);
     }
