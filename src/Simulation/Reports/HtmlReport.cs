@@ -32,9 +32,6 @@ public sealed class HtmlReport(string title)
     /// <summary>The page title.</summary>
     public string Title { get; } = title;
 
-    /// <summary>Charts added so far (tests check the page holds them).</summary>
-    public int ChartCount { get; private set; }
-
     /// <summary>A section heading.</summary>
     public HtmlReport Heading(string text)
     {
@@ -99,7 +96,6 @@ public sealed class HtmlReport(string title)
     /// <summary>An inline SVG chart in a figure.</summary>
     public HtmlReport Chart(SvgChart chart)
     {
-        ChartCount++;
         _sections.Add(w =>
         {
             w.WriteStartElement("figure", XhtmlNs);

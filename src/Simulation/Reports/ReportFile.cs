@@ -36,20 +36,6 @@ public static class ReportFile
         return full;
     }
 
-    /// <summary>Checks that <paramref name="path"/> can be written as a JSON output file in an existing directory.</summary>
-    /// <exception cref="ArgumentException">It cannot.</exception>
-    public static string ValidateOutput(string path, string option)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full);
-        if (Directory.Exists(full) || dir is null || !Directory.Exists(dir))
-        {
-            throw new ArgumentException($"invalid {option} '{path}': give a file in an existing directory");
-        }
-
-        return full;
-    }
-
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     public static void WriteAllText(string path, string text)
     {

@@ -128,6 +128,7 @@ public sealed class MachineSimulation(ProfileCatalog profiles, WorkloadCatalog w
             var traps = machine.Traps.Count;
             var oopses = machine.OopsCount;
             var failed = _context.FailedSyscalls.Count;
+            var lines = machine.Log.Lines.Count;
             _runs[actor] = _runs.GetValueOrDefault(actor) + 1;
             using (machine.CurrentCpu.Enter(null, CpuMode.Kernel))
             {
@@ -139,10 +140,10 @@ public sealed class MachineSimulation(ProfileCatalog profiles, WorkloadCatalog w
                 _handled += machine.Run(() => KernelSettle.Run(machine)).Value;
             }
 
-            Observe(actor, traps, oopses, failed);
+            Observe(actor, traps, oopses, failed, lines);
         }
 
-        private void Observe(string actor, int traps, int oopses, int failed)
+        private void Observe(string actor, int traps, int oopses, int failed, int lines)
         {
             var now = machine.Clock.Nanoseconds;
             for (var i = traps; i < machine.Traps.Count; i++)
@@ -165,8 +166,9 @@ public sealed class MachineSimulation(ProfileCatalog profiles, WorkloadCatalog w
 
             if (machine.OopsCount > oopses)
             {
-                _events.Add(new SimulationEvent(now, SimulationEventKind.Oops, actor, machine.Log.Dmesg().LastOrDefault(l => l.Contains("Oops", StringComparison.Ordinal) ||
-                    l.Contains("Internal error", StringComparison.Ordinal) || l.Contains("die", StringComparison.Ordinal)) ?? "oops"));
+                // die() prints the architecture's oops line at KERN_EMERG before anything else of the death.
+                var oops = machine.Log.Lines.Skip(lines).FirstOrDefault(l => l.Level == LogLevel.Emerg);
+                _events.Add(new SimulationEvent(now, SimulationEventKind.Oops, actor, oops?.Text ?? "oops"));
             }
 
             foreach (var task in machine.Tasks.All)

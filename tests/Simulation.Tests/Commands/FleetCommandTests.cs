@@ -120,6 +120,22 @@ public sealed class FleetCommandTests
     }
 
     [Fact]
+    public void Run_Interrupted_WritesWhatIsDoneAndExits130()
+    {
+        using var stdout = new StringWriter();
+        var command = new FleetCommand(new ConsoleStreams(stdout, TextWriter.Null), Services.GetRequiredService<ProfileCatalog>(),
+            Services.GetRequiredService<FleetSimulation>(), new ConfigurationBuilder().Build(), TerminalInfo.None);
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        var code = command.Run(new FleetOptions { Machines = 1000 }, explain: false, json: true, report: null, cancel.Token);
+
+        Assert.Equal(130, code);
+        using var doc = JsonDocument.Parse(stdout.ToString());
+        Assert.False(doc.RootElement.GetProperty("complete").GetBoolean());
+    }
+
+    [Fact]
     public void Merge_ShardFiles_GiveTheSameResultsAsOneRun()
     {
         var dir = Directory.CreateTempSubdirectory("kmodel-merge-");
