@@ -106,25 +106,7 @@ public sealed class Arm64Uaccess : IArchUaccess
             return -Errno.EFAULT;
         }
 
-        var cpu = _machine.CurrentCpu;
-        Span<byte> word = stackalloc byte[4];
-        if (cpu.Load(CmpxchgLoad, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        var val = BinaryPrimitives.ReadUInt32LittleEndian(word);
-        if (val == oldval)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(word, newval);
-            if (cpu.Store(CmpxchgStore, uaddr, word) != AccessResult.Ok)
-            {
-                return -Errno.EFAULT;
-            }
-        }
-
-        uval = val;
-        return 0;
+        return FutexWordAccess.Cmpxchg(_machine.CurrentCpu, CmpxchgLoad, CmpxchgStore, uaddr, oldval, newval, out uval);
     }
 
     /// <summary>arch_futex_atomic_op_inuser(): access_ok, ldxr, the operation, stlxr; 0, -EFAULT or -ENOSYS.</summary>
@@ -142,29 +124,7 @@ public sealed class Arm64Uaccess : IArchUaccess
             return -Errno.ENOSYS;
         }
 
-        var cpu = _machine.CurrentCpu;
-        Span<byte> word = stackalloc byte[4];
-        if (cpu.Load(FutexOpLoad, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        var old = BinaryPrimitives.ReadInt32LittleEndian(word);
-        BinaryPrimitives.WriteInt32LittleEndian(word, op switch
-        {
-            FutexOp.Set => oparg,
-            FutexOp.Add => old + oparg,
-            FutexOp.Or => old | oparg,
-            FutexOp.Andn => old & ~oparg,
-            _ => old ^ oparg,
-        });
-        if (cpu.Store(FutexOpStore, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        oval = old;
-        return 0;
+        return FutexWordAccess.Apply(_machine.CurrentCpu, FutexOpLoad, FutexOpStore, op, oparg, uaddr, out oval);
     }
 
     /// <summary>The uaccess entries of get_user, put_user and the futex operations.</summary>

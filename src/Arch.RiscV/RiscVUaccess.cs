@@ -141,25 +141,7 @@ public sealed class RiscVUaccess : IArchUaccess
             return -Errno.EFAULT;
         }
 
-        var cpu = _machine.CurrentCpu;
-        Span<byte> word = stackalloc byte[4];
-        if (cpu.Load(CmpxchgLoad, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        var val = BinaryPrimitives.ReadUInt32LittleEndian(word);
-        if (val == oldval)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(word, newval);
-            if (cpu.Store(CmpxchgStore, uaddr, word) != AccessResult.Ok)
-            {
-                return -Errno.EFAULT;
-            }
-        }
-
-        uval = val;
-        return 0;
+        return FutexWordAccess.Cmpxchg(_machine.CurrentCpu, CmpxchgLoad, CmpxchgStore, uaddr, oldval, newval, out uval);
     }
 
     /// <summary>arch_futex_atomic_op_inuser(): one AMO on the word (amoand with ~oparg for ANDN); 0, -EFAULT or -ENOSYS.</summary>
@@ -173,29 +155,7 @@ public sealed class RiscVUaccess : IArchUaccess
         }
 
         var (load, store) = FutexAmo[(int)op];
-        var cpu = _machine.CurrentCpu;
-        Span<byte> word = stackalloc byte[4];
-        if (cpu.Load(load, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        var old = BinaryPrimitives.ReadInt32LittleEndian(word);
-        BinaryPrimitives.WriteInt32LittleEndian(word, op switch
-        {
-            FutexOp.Set => oparg,
-            FutexOp.Add => old + oparg,
-            FutexOp.Or => old | oparg,
-            FutexOp.Andn => old & ~oparg,
-            _ => old ^ oparg,
-        });
-        if (cpu.Store(store, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        oval = old;
-        return 0;
+        return FutexWordAccess.Apply(_machine.CurrentCpu, load, store, op, oparg, uaddr, out oval);
     }
 
     [KernelSymbol("arch/riscv/include/asm/asm-extable.h", "_ASM_EXTABLE_UACCESS_ERR_ZERO")]

@@ -187,25 +187,7 @@ public sealed class X86Uaccess(Machine machine, CopyUserGeneric copyUserGeneric)
             return -Errno.EFAULT;
         }
 
-        var cpu = machine.CurrentCpu;
-        Span<byte> word = stackalloc byte[4];
-        if (cpu.Load(FutexCmpxchgLoad, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        var current = BinaryPrimitives.ReadUInt32LittleEndian(word);
-        if (current == oldval)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(word, newval);
-            if (cpu.Store(FutexCmpxchgStore, uaddr, word) != AccessResult.Ok)
-            {
-                return -Errno.EFAULT;
-            }
-        }
-
-        uval = current;
-        return 0;
+        return FutexWordAccess.Cmpxchg(machine.CurrentCpu, FutexCmpxchgLoad, FutexCmpxchgStore, uaddr, oldval, newval, out uval);
     }
 
     /// <summary>
@@ -239,27 +221,7 @@ public sealed class X86Uaccess(Machine machine, CopyUserGeneric copyUserGeneric)
             return -Errno.EFAULT;
         }
 
-        if (cpu.Load(load, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        var old = BinaryPrimitives.ReadInt32LittleEndian(word);
-        BinaryPrimitives.WriteInt32LittleEndian(word, op switch
-        {
-            FutexOp.Set => oparg,
-            FutexOp.Add => old + oparg,
-            FutexOp.Or => old | oparg,
-            FutexOp.Andn => old & ~oparg,
-            _ => old ^ oparg,
-        });
-        if (cpu.Store(store, uaddr, word) != AccessResult.Ok)
-        {
-            return -Errno.EFAULT;
-        }
-
-        oval = old;
-        return 0;
+        return FutexWordAccess.Apply(cpu, load, store, op, oparg, uaddr, out oval);
     }
 
     private static int Log2(int size) => size switch
