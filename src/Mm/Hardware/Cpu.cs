@@ -11,6 +11,7 @@ namespace KernelModel.Mm;
 public sealed class Cpu
 {
     private readonly Machine _machine;
+    private readonly PhysicalMemory _memory;
     private ulong _pageOffset;
     private ulong _taskSize;
     private ulong _linearMapSize;
@@ -18,6 +19,7 @@ public sealed class Cpu
     internal Cpu(Machine machine, int id)
     {
         _machine = machine;
+        _memory = machine.Memory;
         Id = id;
     }
 
@@ -66,7 +68,7 @@ public sealed class Cpu
             return translated;
         }
 
-        var memory = _machine.Memory;
+        var memory = _memory;
         var first = (int)split;
         var second = value.Length - first;
         if ((first > 0 && memory.FrameRangeHasPoison(pa1, first)) || (second > 0 && memory.FrameRangeHasPoison(pa2, second)))
@@ -96,12 +98,12 @@ public sealed class Cpu
         var first = (int)split;
         if (first > 0)
         {
-            _machine.Memory.WriteInFrame(pa1, value[..first]);
+            _memory.WriteInFrame(pa1, value[..first]);
         }
 
         if (value.Length > first)
         {
-            _machine.Memory.WriteInFrame(pa2, value[first..]);
+            _memory.WriteInFrame(pa2, value[first..]);
         }
 
         return AccessResult.Ok;
@@ -112,18 +114,25 @@ public sealed class Cpu
     /// holds no poison, the routine's register-level model would copy every byte and return 0, so the bytes are
     /// moved directly. Returns false (having changed nothing) when the routine must run access by access.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryCopyFast(ulong dst, ulong src, ulong len)
     {
         // A copy that stays inside one frame on each side (every page copy, most small copies): translate each side
-        // once and move the bytes.
-        if (len <= PageRemainder(src) && len <= PageRemainder(dst))
+        // once and move the bytes. This part inlines into the routines; everything else is TryCopyFastAcrossFrames.
+        if (len - 1 < PageRemainder(src) && len - 1 < PageRemainder(dst)
+            && TranslateNoFault(src, false, out var spa) && TranslateNoFault(dst, true, out var dpa))
         {
-            if (len == 0)
-            {
-                return true;
-            }
+            return _memory.TryCopyInFrames(dpa, spa, (int)len);
+        }
 
-            return TranslateNoFault(src, false, out var spa) && TranslateNoFault(dst, true, out var dpa) && _machine.Memory.TryCopyInFrames(dpa, spa, (int)len);
+        return TryCopyFastAcrossFrames(dst, src, len);
+    }
+
+    private bool TryCopyFastAcrossFrames(ulong dst, ulong src, ulong len)
+    {
+        if (len == 0)
+        {
+            return true;
         }
 
         if (!RangeIsClean(src, len, write: false) || !RangeIsClean(dst, len, write: true))
@@ -136,7 +145,7 @@ public sealed class Cpu
             var n = Math.Min(len, Math.Min(PageRemainder(src), PageRemainder(dst)));
             TranslateNoFault(src, false, out var spa);
             TranslateNoFault(dst, true, out var dpa);
-            _machine.Memory.CopyInFrames(dpa, spa, (int)n);
+            _memory.CopyInFrames(dpa, spa, (int)n);
             src += n;
             dst += n;
             len -= n;
@@ -188,6 +197,7 @@ public sealed class Cpu
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong PageRemainder(ulong va) => PhysicalMemory.PageSize - (va & (PhysicalMemory.PageSize - 1));
 
     // PAGE_OFFSET, TASK_SIZE and the memory size are fixed once the machine has its architecture; reading them
@@ -197,7 +207,7 @@ public sealed class Cpu
         var arch = _machine.Arch;
         _pageOffset = arch.PageOffset;
         _taskSize = arch.TaskSize;
-        _linearMapSize = _machine.Memory.Size;
+        _linearMapSize = _memory.Size;
     }
 
     private bool RangeIsClean(ulong va, ulong len, bool write)
@@ -210,7 +220,7 @@ public sealed class Cpu
             }
 
             var n = Math.Min(len, PageRemainder(va));
-            if (!write && _machine.Memory.FrameRangeHasPoison(pa, (int)n))
+            if (!write && _memory.FrameRangeHasPoison(pa, (int)n))
             {
                 return false;
             }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace KernelModel.Mm;
 
@@ -35,7 +36,9 @@ public sealed class PhysicalMemory
 
     private static readonly byte[] ZeroFrame = new byte[PageSize];
 
-    private readonly MemSection[] _sections;
+    // SPARSEMEM's memmap (include/linux/mmzone.h, mem_section), kept one pageblock at a time: a chunk exists only
+    // once something in it is touched, so a large untouched machine costs one null reference per 2 MiB.
+    private readonly Pageblock?[] _pageblocks;
     private long _poisonedLines;
     private long _touchedFrames;
 
@@ -59,11 +62,7 @@ public sealed class PhysicalMemory
         MaxPfn = bytes >> PageShift;
         var perNode = MaxPfn / (ulong)nodes;
         Nodes = Enumerable.Range(0, nodes).Select(n => new NumaNode(n, (ulong)n * perNode, perNode)).ToArray();
-        _sections = new MemSection[MaxPfn >> PfnSectionShift];
-        for (var s = 0; s < _sections.Length; s++)
-        {
-            _sections[s] = new MemSection(NodeOf((ulong)s << PfnSectionShift));
-        }
+        _pageblocks = new Pageblock?[MaxPfn >> PageblockOrder];
     }
 
     /// <summary>Bytes of physical memory.</summary>
@@ -82,10 +81,10 @@ public sealed class PhysicalMemory
     public long PoisonedLines => Interlocked.Read(ref _poisonedLines);
 
     /// <summary>Sections in the memory map.</summary>
-    public int SectionCount => _sections.Length;
+    public int SectionCount => (int)(MaxPfn >> PfnSectionShift);
 
     /// <summary>Pageblock-sized chunks of metadata that exist (something in them was touched).</summary>
-    public int TouchedPageblocks => _sections.Sum(s => s.TouchedBlocks);
+    public int TouchedPageblocks => _pageblocks.Count(b => b is not null);
 
     /// <summary>pfn_valid(): whether a frame with this number exists.</summary>
     [KernelSymbol("include/linux/mmzone.h", "pfn_valid")]
@@ -128,19 +127,20 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>The frame's contents for writing; the frame's bytes come into existence here.</summary>
-    public Span<byte> FrameForWrite(ulong pfn)
+    public Span<byte> FrameForWrite(ulong pfn) => FrameBytes(pfn);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private byte[] FrameBytes(ulong pfn)
     {
         var block = Block(pfn);
         var i = (int)(pfn & (Pageblock.Frames - 1));
-        var data = block.Data[i];
-        if (data is null)
-        {
-            data = new byte[PageSize];
-            block.Data[i] = data;
-            Interlocked.Increment(ref _touchedFrames);
-        }
+        return block.Data[i] ?? FirstWrite(block, i);
+    }
 
-        return data;
+    private byte[] FirstWrite(Pageblock block, int i)
+    {
+        Interlocked.Increment(ref _touchedFrames);
+        return block.Data[i] = new byte[PageSize];
     }
 
     /// <summary>
@@ -179,9 +179,13 @@ public sealed class PhysicalMemory
     /// </summary>
     internal bool TryCopyInFrames(ulong dpa, ulong spa, int length)
     {
+        // The caller translated both ranges, so both frames exist and the offsets need no further bounds checks.
+        // After a page copy the store buffer is full of stores to every 4 KiB offset, and each load here waits
+        // for it (4K aliasing): the fewer loads, the closer this is to a bare memmove.
         var spfn = spa >> PageShift;
-        CheckPfn(spfn);
-        var sblock = PeekBlock(spfn);
+        var dpfn = dpa >> PageShift;
+        var blocks = _pageblocks;
+        var sblock = blocks[spfn >> PageblockOrder];
         var si = (int)(spfn & (Pageblock.Frames - 1));
         if (_poisonedLines != 0 && sblock?.PoisonedLines is { } lines && lines[si] != 0)
         {
@@ -193,8 +197,14 @@ public sealed class PhysicalMemory
             }
         }
 
-        ReadOnlySpan<byte> source = sblock?.Data[si] ?? ZeroFrame;
-        source.Slice((int)(spa & (PageSize - 1)), length).CopyTo(FrameForWrite(dpa >> PageShift).Slice((int)(dpa & (PageSize - 1)), length));
+        var source = sblock?.Data[si] ?? ZeroFrame;
+        var dblock = blocks[dpfn >> PageblockOrder] ?? NewPageblock(dpfn);
+        var di = (int)(dpfn & (Pageblock.Frames - 1));
+        var destination = dblock.Data[di] ?? FirstWrite(dblock, di);
+        Unsafe.CopyBlockUnaligned(
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(destination), (nint)(dpa & (PageSize - 1))),
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(source), (nint)(spa & (PageSize - 1))),
+            (uint)length);
         return true;
     }
 
@@ -318,25 +328,22 @@ public sealed class PhysicalMemory
     /// <summary>Every poisoned line's address, in address order (for reports and the scrubber).</summary>
     public IEnumerable<ulong> PoisonedLineAddresses()
     {
-        for (var s = 0; s < _sections.Length; s++)
+        for (var b = 0; b < _pageblocks.Length; b++)
         {
-            for (var b = 0; b < MemSection.BlocksPerSection; b++)
+            if (_pageblocks[b]?.PoisonedLines is not { } lines)
             {
-                if (_sections[s].Peek(b)?.PoisonedLines is not { } lines)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                for (var i = 0; i < lines.Length; i++)
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var mask = lines[i];
+                while (mask != 0)
                 {
-                    var mask = lines[i];
-                    while (mask != 0)
-                    {
-                        var line = BitOperations.TrailingZeroCount(mask);
-                        mask &= mask - 1;
-                        var pfn = ((ulong)s << PfnSectionShift) + ((ulong)b << PageblockOrder) + (ulong)i;
-                        yield return (pfn << PageShift) + ((ulong)line << LineShift);
-                    }
+                    var line = BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    var pfn = ((ulong)b << PageblockOrder) + (ulong)i;
+                    yield return (pfn << PageShift) + ((ulong)line << LineShift);
                 }
             }
         }
@@ -346,12 +353,13 @@ public sealed class PhysicalMemory
     private Pageblock Block(ulong pfn)
     {
         CheckPfn(pfn);
-        return _sections[pfn >> PfnSectionShift].Touch((int)((pfn >> PageblockOrder) & (MemSection.BlocksPerSection - 1)));
+        return _pageblocks[pfn >> PageblockOrder] ?? NewPageblock(pfn);
     }
 
+    private Pageblock NewPageblock(ulong pfn) => _pageblocks[pfn >> PageblockOrder] = new Pageblock();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Pageblock? PeekBlock(ulong pfn) =>
-        _sections[pfn >> PfnSectionShift].Peek((int)((pfn >> PageblockOrder) & (MemSection.BlocksPerSection - 1)));
+    private Pageblock? PeekBlock(ulong pfn) => _pageblocks[pfn >> PageblockOrder];
 
     // The throw lives in its own method so that the check inlines into every frame lookup.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
