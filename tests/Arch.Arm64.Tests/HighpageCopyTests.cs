@@ -37,6 +37,35 @@ public sealed class HighpageCopyTests
     }
 
     [Fact]
+    public void HighmemCopyMcUserHighpage_ArchOverride_TracesTheArchitecturesFunctionsOnceEach()
+    {
+        var m = Arm64Machines.Boot(Arm64Options.Series, new ClaimingGhes());
+        var (_, _, to, from) = Arm64Machines.Pages(m);
+        var vma = m.Tasks.CreateProcess("cow").Mm!.Mmap(PhysicalMemory.PageSize, VmFlags.Read | VmFlags.Write);
+        m.Tracer.Enabled = true;
+
+        var run = m.RunInKernel(() => Highmem.CopyMcUserHighpage(m, to, from, vma.Start, vma));
+
+        // __HAVE_ARCH_COPY_MC_USER_HIGHPAGE: arm64's copy_mc_user_highpage calls its copy_mc_highpage; the generic
+        // inline helpers are not compiled, so neither name appears twice.
+        Assert.Equal(0, run.Value);
+        Assert.Equal(["copy_mc_user_highpage() {", "  copy_mc_highpage() {", "  }", "}"], m.Tracer.Lines);
+    }
+
+    [Fact]
+    public void HighmemCopyMcHighpage_ArchOverride_TracesCopyMcHighpageOnce()
+    {
+        var m = Arm64Machines.Boot(Arm64Options.Series, new ClaimingGhes());
+        var (_, _, to, from) = Arm64Machines.Pages(m);
+        m.Tracer.Enabled = true;
+
+        var run = m.RunInKernel(() => Highmem.CopyMcHighpage(m, to, from));
+
+        Assert.Equal(0, run.Value);
+        Assert.Equal(["copy_mc_highpage() {", "}"], m.Tracer.Lines);
+    }
+
+    [Fact]
     public void CopyMcHighpage_TaggedSource_CopiesDataAndTags()
     {
         var m = Arm64Machines.Boot(Mte, new ClaimingGhes());

@@ -83,5 +83,9 @@ public sealed class Arm64HighpageCopy : IArchHighpageCopy
     /// <inheritdoc />
     /// <remarks>On success the kernel also calls flush_dcache_page(to), which has no state in the model.</remarks>
     [KernelSymbol("arch/arm64/mm/copypage.c", "copy_mc_user_highpage")]
-    public int CopyMcUserHighpage(Page to, Page from, ulong vaddr, Vma vma) => CopyMcHighpage(to, from);
+    public int CopyMcUserHighpage(Page to, Page from, ulong vaddr, Vma vma)
+    {
+        using var trace = _machine.Tracer.Enter("copy_mc_user_highpage");
+        return CopyMcHighpage(to, from);
+    }
 }

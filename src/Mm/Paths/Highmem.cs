@@ -14,16 +14,22 @@ public static class Highmem
     [KernelSymbol("include/linux/highmem.h", "copy_mc_user_highpage")]
     public static int CopyMcUserHighpage(Machine machine, Page to, Page from, ulong vaddr, Vma vma)
     {
+        var copy = machine.Arch.CopyMc;
+        if (copy.HasArchCopyMc && copy.HighpageOverride is { } arch)
+        {
+            // __HAVE_ARCH_COPY_MC_USER_HIGHPAGE: the architecture's function replaces this one (and traces itself).
+            return arch.CopyMcUserHighpage(to, from, vaddr, vma);
+        }
+
         using (machine.Tracer.Enter("copy_mc_user_highpage"))
         {
-            var copy = machine.Arch.CopyMc;
             if (!copy.HasArchCopyMc)
             {
                 CopyUserHighpage(machine, to, from);
                 return 0;
             }
 
-            return copy.HighpageOverride is { } arch ? arch.CopyMcUserHighpage(to, from, vaddr, vma) : CopyMcToKernelPage(machine, to, from);
+            return CopyMcToKernelPage(machine, copy, to, from);
         }
     }
 
@@ -31,16 +37,22 @@ public static class Highmem
     [KernelSymbol("include/linux/highmem.h", "copy_mc_highpage")]
     public static int CopyMcHighpage(Machine machine, Page to, Page from)
     {
+        var copy = machine.Arch.CopyMc;
+        if (copy.HasArchCopyMc && copy.HighpageOverride is { } arch)
+        {
+            // __HAVE_ARCH_COPY_MC_HIGHPAGE: the architecture's function replaces this one (and traces itself).
+            return arch.CopyMcHighpage(to, from);
+        }
+
         using (machine.Tracer.Enter("copy_mc_highpage"))
         {
-            var copy = machine.Arch.CopyMc;
             if (!copy.HasArchCopyMc)
             {
                 CopyHighpage(machine, to, from);
                 return 0;
             }
 
-            return copy.HighpageOverride is { } arch ? arch.CopyMcHighpage(to, from) : CopyMcToKernelPage(machine, to, from);
+            return CopyMcToKernelPage(machine, copy, to, from);
         }
     }
 
@@ -96,12 +108,12 @@ public static class Highmem
     }
 
     // The generic body both copy_mc helpers share when copy_mc_to_kernel exists.
-    private static int CopyMcToKernelPage(Machine machine, Page to, Page from)
+    private static int CopyMcToKernelPage(Machine machine, IArchCopyMc copy, Page to, Page from)
     {
         ulong left;
         using (machine.Tracer.Enter("copy_mc_to_kernel"))
         {
-            left = machine.Arch.CopyMc.CopyMcToKernel(machine.PageAddress(to), machine.PageAddress(from), PhysicalMemory.PageSize);
+            left = copy.CopyMcToKernel(machine.PageAddress(to), machine.PageAddress(from), PhysicalMemory.PageSize);
         }
 
         if (left == 0)
