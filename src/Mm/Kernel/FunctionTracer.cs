@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace KernelModel.Mm;
 
 /// <summary>
@@ -16,13 +18,11 @@ public sealed class FunctionTracer
     public IReadOnlyList<string> Lines => _lines;
 
     /// <summary>Records entry to a kernel function; dispose the scope on return.</summary>
-    public Scope Enter(string function)
-    {
-        if (!Enabled)
-        {
-            return default;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Scope Enter(string function) => Enabled ? Record(function) : default;
 
+    private Scope Record(string function)
+    {
         _lines.Add(new string(' ', _depth * 2) + function + "() {");
         _depth++;
         return new Scope(this);

@@ -43,6 +43,7 @@ public sealed class Machine
         }
 
         _cpus = Enumerable.Range(0, config.Cpus).Select(i => new Cpu(this, i)).ToArray();
+        CurrentCpu = _cpus[0];
         Filemap = new Filemap(this);
         Mm = new MmGlobals(this);
         Arch = architecture(this);
@@ -77,10 +78,16 @@ public sealed class Machine
     public IReadOnlyList<Cpu> Cpus => _cpus;
 
     /// <summary>The CPU the model is executing on (the simulation is one thread of control).</summary>
-    public Cpu CurrentCpu => _cpus[CurrentCpuId];
+    public Cpu CurrentCpu { get; private set; }
 
     /// <summary>Which CPU <see cref="CurrentCpu"/> is.</summary>
-    public int CurrentCpuId { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">Not the id of one of the machine's CPUs.</exception>
+    public int CurrentCpuId
+    {
+        get => CurrentCpu.Id;
+        set => CurrentCpu = (uint)value < (uint)_cpus.Length ? _cpus[value]
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"CPU ids are 0..{_cpus.Length - 1}");
+    }
 
     /// <summary>Tasks.</summary>
     public TaskList Tasks { get; } = new();
