@@ -58,11 +58,12 @@ public sealed class CopyMcFragile(Machine machine)
     public ulong Copy(ulong dst, ulong src, uint len)
     {
         var cpu = machine.CurrentCpu;
-        if (cpu.TryCopyFast(dst, src, len))
-        {
-            return 0;
-        }
+        return cpu.TryCopyFast(dst, src, len) ? 0 : Run(cpu, dst, src, len);
+    }
 
+    // The routine access by access (the fast path's stack buffer and frame stay out of the clean copy).
+    private ulong Run(Cpu cpu, ulong dst, ulong src, uint len)
+    {
         var rdi = dst;
         var rsi = src;
         var edx = len;

@@ -9,12 +9,15 @@ namespace KernelModel.Arch.X86;
 /// </summary>
 public sealed class X86CopyMc : IArchCopyMc
 {
-    private readonly X86Options _options;
+    // The two static keys the dispatch reads (copy_mc_fragile_key, X86_FEATURE_ERMS), fixed at boot.
+    private readonly bool _fragileQuirk;
+    private readonly bool _erms;
 
     /// <summary>Builds the routines of a machine with the profile's options.</summary>
     public X86CopyMc(Machine machine, X86Options options)
     {
-        _options = options;
+        _fragileQuirk = options.FragileQuirk;
+        _erms = options.Erms;
         Fragile = new CopyMcFragile(machine);
         FastString = new CopyMcEnhancedFastString(machine, options.FastStringProgress);
         Memcpy = new Memcpy(machine, options.FastStringProgress);
@@ -37,7 +40,7 @@ public sealed class X86CopyMc : IArchCopyMc
     public bool HasArchCopyMc => true;
 
     /// <summary>Whether the dispatch reaches a recovering copy (fragile quirk or ERMS) rather than the plain fallback.</summary>
-    public bool Recovers => _options.FragileQuirk || _options.Erms;
+    public bool Recovers => _fragileQuirk || _erms;
 
     /// <inheritdoc />
     public IArchHighpageCopy? HighpageOverride => null;
@@ -47,12 +50,12 @@ public sealed class X86CopyMc : IArchCopyMc
     public ulong CopyMcToKernel(ulong dst, ulong src, ulong len)
     {
         var n = (uint)len;
-        if (_options.FragileQuirk)
+        if (_fragileQuirk)
         {
             return Fragile.Copy(dst, src, n);
         }
 
-        if (_options.Erms)
+        if (_erms)
         {
             return FastString.Copy(dst, src, n);
         }
@@ -66,12 +69,12 @@ public sealed class X86CopyMc : IArchCopyMc
     public ulong CopyMcToUser(ulong udst, ulong src, ulong len)
     {
         var n = (uint)len;
-        if (_options.FragileQuirk)
+        if (_fragileQuirk)
         {
             return Fragile.Copy(udst, src, n);
         }
 
-        if (_options.Erms)
+        if (_erms)
         {
             return FastString.Copy(udst, src, n);
         }
