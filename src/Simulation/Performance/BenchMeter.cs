@@ -55,6 +55,28 @@ public sealed record BenchMeter(int Batches, TimeSpan MinBatch, TimeSpan WarmUp,
         return Median(samples);
     }
 
+    /// <summary>
+    /// <paramref name="op"/> against <paramref name="baseline"/>: their batches alternate, so a change in the machine's
+    /// load reaches both, and the ratio is the median of the per-pair ratios (baseline time / op time, as throughput).
+    /// Returns it with the median nanoseconds per call of each.
+    /// </summary>
+    public (double Ratio, double OpNs, double BaselineNs) Throughput(BenchOp op, BenchOp baseline)
+    {
+        var n = op.Prepare is null ? Calibrate(op.Run) : op.CallsPerBatch;
+        var nb = baseline.Prepare is null ? Calibrate(baseline.Run) : baseline.CallsPerBatch;
+        var ops = new double[Batches];
+        var baselines = new double[Batches];
+        var ratios = new double[Batches];
+        for (var b = 0; b < Batches; b++)
+        {
+            baselines[b] = RunBatch(baseline, nb) / nb;
+            ops[b] = RunBatch(op, n) / n;
+            ratios[b] = baselines[b] / ops[b];
+        }
+
+        return (Median(ratios), Median(ops), Median(baselines));
+    }
+
     /// <summary>Managed bytes this thread allocates per call of <paramref name="run"/>, after a warm-up batch.</summary>
     public static double BytesPerCall(Action<int> run, int n)
     {
