@@ -34,7 +34,13 @@ public sealed class PhysicalMemory
     private const int PfnSectionShift = SectionSizeBits - PageShift;
     private const int LinesPerPage = PageSize / LineSize;
 
-    private static readonly byte[] ZeroFrame = new byte[PageSize];
+    // A frame's host array: 4096 bytes and a pad that makes the array's footprint on the heap (header and length
+    // included) a multiple of 64 bytes. Frames live on the pinned object heap, so they never move and frames
+    // allocated one after another share their offset within a cache line: a page copy between two of them is a
+    // memmove between equally aligned buffers, as between two page-aligned kernel pages, whatever the run.
+    private const int FrameArrayLength = PageSize + 40;
+
+    private static readonly byte[] ZeroFrame = new byte[FrameArrayLength];
 
     // SPARSEMEM's memmap (include/linux/mmzone.h, mem_section), kept one pageblock at a time: a chunk exists only
     // once something in it is touched, so a large untouched machine costs one null reference per 2 MiB.
@@ -123,11 +129,11 @@ public sealed class PhysicalMemory
     {
         CheckPfn(pfn);
         var block = PeekBlock(pfn);
-        return block?.Data[(int)(pfn & (Pageblock.Frames - 1))] ?? ZeroFrame;
+        return (block?.Data[(int)(pfn & (Pageblock.Frames - 1))] ?? ZeroFrame).AsSpan(0, PageSize);
     }
 
     /// <summary>The frame's contents for writing; the frame's bytes come into existence here.</summary>
-    public Span<byte> FrameForWrite(ulong pfn) => FrameBytes(pfn);
+    public Span<byte> FrameForWrite(ulong pfn) => FrameBytes(pfn).AsSpan(0, PageSize);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte[] FrameBytes(ulong pfn)
@@ -140,7 +146,7 @@ public sealed class PhysicalMemory
     private byte[] FirstWrite(Pageblock block, int i)
     {
         Interlocked.Increment(ref _touchedFrames);
-        return block.Data[i] = new byte[PageSize];
+        return block.Data[i] = GC.AllocateArray<byte>(FrameArrayLength, pinned: true);
     }
 
     /// <summary>

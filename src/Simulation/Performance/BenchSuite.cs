@@ -130,7 +130,7 @@ public sealed record BenchSuite(ProfileCatalog Catalog, BenchMeter Meter, ulong 
         yield return BenchFigure.AtMost(4, $"host bytes per touched byte, {touchedMib} MiB touched [{profile}]", touchBytes / (double)TouchBytes, "x", TouchRatioBound,
             $"{BenchFigure.Format(touchBytes / (double)(1 << 20))} MiB of host memory for {touchedMib} MiB of frames");
         yield return new BenchFigure(4, $"per-frame metadata per touched 4 KiB page [{profile}]", (touchBytes - (frames * PhysicalMemory.PageSize)) / (double)frames, "B",
-            "reported", true, "host bytes beyond the frame's 4096 data bytes: struct page, the byte array's header, the memmap slots");
+            "reported", true, "host bytes beyond the frame's 4096 data bytes: struct page, the frame array's header and 40-byte alignment pad, the memmap slots");
         GC.KeepAlive(machine);
     }
 }
