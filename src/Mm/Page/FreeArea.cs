@@ -12,9 +12,11 @@ namespace KernelModel.Mm;
 [KernelSymbol("include/linux/mmzone.h", "free_area")]
 internal sealed class FreeArea
 {
-    // A chunk is 64 words of 64 bits: 4096 block heads.
+    // A chunk is 64 words of 64 bits: 4096 block heads, and a 65th word whose bit w says word w is not empty, so
+    // finding or clearing the lowest head never scans the chunk.
     private const int ChunkShift = 12;
     private const int WordsPerChunk = 1 << (ChunkShift - 6);
+    private const int NonEmptyWords = WordsPerChunk;
 
     private readonly ulong _basePfn;
     private readonly int _order;
@@ -53,7 +55,7 @@ internal sealed class FreeArea
                 var s = (t << 6) + BitOperations.TrailingZeroCount(_top[t]);
                 var c = (s << 6) + BitOperations.TrailingZeroCount(_summary[s]);
                 var chunk = _chunks[c]!;
-                var w = chunk.AsSpan().IndexOfAnyExcept(0UL);
+                var w = BitOperations.TrailingZeroCount(chunk[NonEmptyWords]);
                 var head = ((ulong)c << ChunkShift) + ((ulong)w << 6) + (ulong)BitOperations.TrailingZeroCount(chunk[w]);
                 return _basePfn + (head << _order);
             }
@@ -66,13 +68,14 @@ internal sealed class FreeArea
     public bool Add(ulong pfn)
     {
         var (c, w, bit) = Locate(pfn);
-        var chunk = _chunks[c] ??= new ulong[WordsPerChunk];
+        var chunk = _chunks[c] ??= new ulong[WordsPerChunk + 1];
         if ((chunk[w] & bit) != 0)
         {
             return false;
         }
 
         chunk[w] |= bit;
+        chunk[NonEmptyWords] |= 1UL << w;
         _summary[c >> 6] |= 1UL << (c & 63);
         _top[c >> 12] |= 1UL << ((c >> 6) & 63);
         Count++;
@@ -90,7 +93,7 @@ internal sealed class FreeArea
 
         chunk[w] &= ~bit;
         Count--;
-        if (chunk[w] == 0 && !chunk.AsSpan().ContainsAnyExcept(0UL))
+        if (chunk[w] == 0 && (chunk[NonEmptyWords] &= ~(1UL << w)) == 0)
         {
             _summary[c >> 6] &= ~(1UL << (c & 63));
             if (_summary[c >> 6] == 0)
