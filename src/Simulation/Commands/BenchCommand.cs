@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using KernelModel.Mm;
 using KernelModel.Simulation.Fleet;
 using KernelModel.Simulation.Performance;
@@ -104,8 +103,7 @@ public sealed class BenchCommand(ConsoleStreams console, ProfileCatalog profiles
 
     private void WriteJson(IReadOnlyList<BenchFigure> figures)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        console.Out.WriteLine(JsonText.Of(w =>
         {
             w.WriteStartArray();
             foreach (var f in figures)
@@ -122,8 +120,6 @@ public sealed class BenchCommand(ConsoleStreams console, ProfileCatalog profiles
             }
 
             w.WriteEndArray();
-        }
-
-        console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }));
     }
 }

@@ -52,6 +52,7 @@ public sealed class BenchCommandTests
         Assert.Equal(">= 0.8", byName["copy_mc_to_kernel 4 KiB clean / Span.CopyTo [riscv64]"].GetProperty("target").GetString());
         Assert.Equal(">= 0.8", byName["copy_mc_highpage 4 KiB clean / Span.CopyTo [riscv64]"].GetProperty("target").GetString());
         Assert.Equal("<= 20", byName["copy_mc_to_kernel 4 KiB one poisoned line / clean [riscv64]"].GetProperty("target").GetString());
+        Assert.Contains("\"target\": \"<= 20\"", result.Out, StringComparison.Ordinal);
         Assert.Equal("<= 3", byName["anonymous COW fault / clean copy_mc_highpage [riscv64]"].GetProperty("target").GetString());
         Assert.Equal("<= 50", byName["1 TiB 2-node machine boot time [generic]"].GetProperty("target").GetString());
         Assert.Equal("<= 64", byName["1 TiB 2-node machine host memory before any touch [generic]"].GetProperty("target").GetString());
