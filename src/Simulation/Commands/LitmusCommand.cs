@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
 using KernelModel.Mm;
 using KernelModel.Simulation.Litmus;
 
@@ -131,8 +129,7 @@ public sealed class LitmusCommand(ConsoleStreams console, ProfileCatalog profile
 
     private static string Json(IReadOnlyList<LitmusResult> results, IReadOnlyList<IReadOnlyList<string>> verdicts, string profile, LitmusKernel kernel)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonText.Of(w =>
         {
             w.WriteStartObject();
             w.WriteString("profile", profile);
@@ -185,8 +182,6 @@ public sealed class LitmusCommand(ConsoleStreams console, ProfileCatalog profile
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.Json;
 using KernelModel.Simulation.Reports;
 
@@ -19,8 +18,7 @@ public static class FleetJson
     /// <summary>Writes the result as indented JSON.</summary>
     public static string Write(FleetResult r)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonText.Of(w =>
         {
             var o = r.Options;
             w.WriteStartObject();
@@ -93,9 +91,7 @@ public static class FleetJson
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     /// <summary>Reads a result written by <see cref="Write"/> (a shard's output, for merging).</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace KernelModel.Simulation.Reports;
@@ -84,8 +83,7 @@ public static class OutcomeMatrixReport
     /// <summary>The JSON document.</summary>
     public static string ToJson(OutcomeMatrix m)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonText.Of(w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", Schema);
@@ -149,9 +147,7 @@ public static class OutcomeMatrixReport
             }
 
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     /// <summary>The HTML page: the matrix as a coloured grid, the headline as bars, and both tables.</summary>

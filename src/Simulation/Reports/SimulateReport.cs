@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using KernelModel.Simulation.Simulate;
 
@@ -96,8 +95,7 @@ public static class SimulateReport
     /// <summary>The JSON document.</summary>
     public static string ToJson(SimulationResult r)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonText.Of(w =>
         {
             var o = r.Options;
             w.WriteStartObject();
@@ -168,9 +166,7 @@ public static class SimulateReport
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     /// <summary>The HTML page: the error timeline, who consumed, the outcomes, and the tables.</summary>

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace KernelModel.Simulation.Tests.Commands;
 
 public sealed class BenchCommandTests
 {
-    // The smallest run: one profile, one batch per figure, no warm-up, 2 MiB touched. Timings are not asserted.
-    private static readonly string[] Tiny = ["bench", "--profile", "riscv64", "--batches", "1", "--warmup-ms", "0", "--touch-mib", "2"];
+    // The smallest run: one profile, one batch per figure, no warm-up, 2 MiB touched, 1000 fleet machines. Timings are not asserted.
+    private static readonly string[] Tiny = ["bench", "--profile", "riscv64", "--batches", "1", "--warmup-ms", "0", "--touch-mib", "2", "--fleet-machines", "1000"];
 
     [Fact]
     public void Json_TinyRun_HasOneEntryPerFigureForEveryTargetWithItsFields()
@@ -20,6 +21,7 @@ public sealed class BenchCommandTests
         Assert.Equal(2, entries.Count(e => e.GetProperty("id").GetInt32() == 1));
         Assert.Equal(2, entries.Count(e => e.GetProperty("id").GetInt32() == 2));
         Assert.Single(entries, e => e.GetProperty("id").GetInt32() == 3);
+        Assert.Equal(2, entries.Count(e => e.GetProperty("id").GetInt32() == 5));
         Assert.Equal(3, entries.Count(e => e.GetProperty("id").GetInt32() == 6));
         foreach (var e in entries)
         {
@@ -27,13 +29,6 @@ public sealed class BenchCommandTests
             Assert.False(string.IsNullOrEmpty(e.GetProperty("unit").GetString()));
             var target = e.GetProperty("target").GetString()!;
             var met = e.GetProperty("met").GetBoolean();
-            if (e.GetProperty("value").ValueKind == JsonValueKind.Null)
-            {
-                Assert.False(met);
-                Assert.False(string.IsNullOrEmpty(e.GetProperty("note").GetString()));
-                continue;
-            }
-
             var value = e.GetProperty("value").GetDouble();
             if (target == "reported")
             {
@@ -42,9 +37,8 @@ public sealed class BenchCommandTests
             }
 
             // met is the comparison the target states, nothing else.
-            var bound = double.Parse(target[3..], CultureInfo.InvariantCulture);
-            Assert.Equal(target.StartsWith(">= ", StringComparison.Ordinal) ? value >= bound : value <= bound, met);
-            Assert.True(target.StartsWith(">= ", StringComparison.Ordinal) || target.StartsWith("<= ", StringComparison.Ordinal), target);
+            var (op, bound) = (target[..target.IndexOf(' ', StringComparison.Ordinal)], double.Parse(target[(target.IndexOf(' ', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture));
+            Assert.Equal(op switch { ">=" => value >= bound, "<=" => value <= bound, "=" => value == bound, _ => throw new InvalidOperationException(target) }, met);
         }
     }
 
@@ -58,15 +52,35 @@ public sealed class BenchCommandTests
         Assert.Equal(">= 0.8", byName["copy_mc_to_kernel 4 KiB clean / Span.CopyTo [riscv64]"].GetProperty("target").GetString());
         Assert.Equal(">= 0.8", byName["copy_mc_highpage 4 KiB clean / Span.CopyTo [riscv64]"].GetProperty("target").GetString());
         Assert.Equal("<= 20", byName["copy_mc_to_kernel 4 KiB one poisoned line / clean [riscv64]"].GetProperty("target").GetString());
+        Assert.Contains("\"target\": \"<= 20\"", result.Out, StringComparison.Ordinal);
         Assert.Equal("<= 3", byName["anonymous COW fault / clean copy_mc_highpage [riscv64]"].GetProperty("target").GetString());
         Assert.Equal("<= 50", byName["1 TiB 2-node machine boot time [generic]"].GetProperty("target").GetString());
         Assert.Equal("<= 64", byName["1 TiB 2-node machine host memory before any touch [generic]"].GetProperty("target").GetString());
         Assert.Equal("<= 1.1", byName["host bytes per touched byte, 2 MiB touched [generic]"].GetProperty("target").GetString());
         Assert.Equal("B", byName["per-frame metadata per touched 4 KiB page [generic]"].GetProperty("unit").GetString());
-        var fleet = byName["fleet Monte Carlo at default rates"];
-        Assert.Equal(JsonValueKind.Null, fleet.GetProperty("value").ValueKind);
-        Assert.Equal(">= 1000000", fleet.GetProperty("target").GetString());
-        Assert.StartsWith("not measurable yet", fleet.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public void Json_TinyRun_TheFleetFiguresNameTheStudyAndTheSeedGivesTheSameResultOnOneThreadAndAllCores()
+    {
+        var result = Kmodel.Run([.. Tiny, "--json"]);
+
+        using var doc = JsonDocument.Parse(result.Out);
+        var byName = doc.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
+        var rate = byName["fleet Monte Carlo machine-years per minute, default rates [all cores]"];
+        Assert.Equal(5, rate.GetProperty("id").GetInt32());
+        Assert.Equal("machine-years/min", rate.GetProperty("unit").GetString());
+        Assert.Equal(">= 1000000", rate.GetProperty("target").GetString());
+        Assert.True(rate.GetProperty("value").GetDouble() > 0);
+        Assert.StartsWith("1000 machines x 1 year at the default rates on the 5 default profiles (riscv64-upstream, riscv64, arm64-upstream, arm64, x86_64), seed 1: ",
+            rate.GetProperty("note").GetString());
+        var same = byName["fleet result for a seed byte-identical, 1 thread vs all cores"];
+        Assert.Equal(5, same.GetProperty("id").GetInt32());
+        Assert.Equal("bool", same.GetProperty("unit").GetString());
+        Assert.Equal("= 1", same.GetProperty("target").GetString());
+        Assert.Equal(1, same.GetProperty("value").GetDouble());
+        Assert.True(same.GetProperty("met").GetBoolean());
+        Assert.Contains("FleetJson of the run on 1 thread", same.GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,10 +101,10 @@ public sealed class BenchCommandTests
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var figures = lines.Where(l => l.StartsWith('[')).ToArray();
-        Assert.Equal(13, figures.Length);
-        Assert.All(figures, l => Assert.Matches(@"^\[[1-6]\] .+ target (>=|<=|reported) .*(met|NOT MET)$", l));
-        Assert.Contains(figures, l => l.StartsWith("[5] fleet Monte Carlo at default rates", StringComparison.Ordinal) && l.Contains("n/a", StringComparison.Ordinal) && l.EndsWith("NOT MET", StringComparison.Ordinal));
-        Assert.Matches(@"^\d+ of 13 figures meet their target$", lines[^1]);
+        Assert.Equal(14, figures.Length);
+        Assert.All(figures, l => Assert.Matches(@"^\[[1-6]\] .+ target (>=|<=|=|reported) .*(met|NOT MET)$", l));
+        Assert.Contains(figures, l => Regex.IsMatch(l, @"^\[5\] fleet result for a seed byte-identical, 1 thread vs all cores +1 bool +target = 1 +met$"));
+        Assert.Matches(@"^\d+ of 14 figures meet their target$", lines[^1]);
     }
 
     [Theory]
@@ -98,6 +112,7 @@ public sealed class BenchCommandTests
     [InlineData("--batches", "0", "invalid batch count 0: valid counts are 1..1000")]
     [InlineData("--warmup-ms", "-1", "invalid warm-up -1 ms: valid values are 0..10000")]
     [InlineData("--touch-mib", "3", "invalid touch size 3 MiB: valid sizes are multiples of 2 in 2..65536")]
+    [InlineData("--fleet-machines", "0", "invalid fleet size 0 machines: valid sizes are 1..1000000000")]
     public void BadValue_IsExit2WithAMessageNamingIt(string option, string value, string message)
     {
         var args = Tiny.ToList();

@@ -53,6 +53,15 @@ public sealed class LitmusCommandTests
     }
 
     [Fact]
+    public void Run_Json_WritesTheCountersSignAsItIsNotEscaped()
+    {
+        var result = Kmodel.Run("litmus", "run", Catalogue("errors-madvise"), "--profile", "x86_64", "--json");
+
+        Assert.Contains("\"HardwareCorrupted\": \"+", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u002B", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Diff_CountsMatchesAndSkipsAfterModelOnlySteps()
     {
         var dir = Directory.CreateTempSubdirectory("litmus");
