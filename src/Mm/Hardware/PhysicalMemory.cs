@@ -45,6 +45,10 @@ public sealed class PhysicalMemory
     // SPARSEMEM's memmap (include/linux/mmzone.h, mem_section), kept one pageblock at a time: a chunk exists only
     // once something in it is touched, so a large untouched machine costs one null reference per 2 MiB.
     private readonly Pageblock?[] _pageblocks;
+
+    // The pageblocks that have a poison bitmap (it is created at the first injection in the block and kept), in
+    // address order: the scrubber's walk over poisoned lines visits these, not every pageblock of the machine.
+    private readonly SortedSet<int> _blocksWithPoison = [];
     private long _poisonedLines;
     private long _touchedFrames;
 
@@ -260,7 +264,12 @@ public sealed class PhysicalMemory
     {
         CheckRange(pa, 1);
         var block = Block(pa >> PageShift);
-        block.PoisonedLines ??= new ulong[Pageblock.Frames];
+        if (block.PoisonedLines is null)
+        {
+            block.PoisonedLines = new ulong[Pageblock.Frames];
+            _blocksWithPoison.Add((int)(pa >> PageShift >> PageblockOrder));
+        }
+
         var i = (int)((pa >> PageShift) & (Pageblock.Frames - 1));
         var bit = 1UL << (int)((pa >> LineShift) & (LinesPerPage - 1));
         if ((block.PoisonedLines[i] & bit) == 0)
@@ -334,13 +343,9 @@ public sealed class PhysicalMemory
     /// <summary>Every poisoned line's address, in address order (for reports and the scrubber).</summary>
     public IEnumerable<ulong> PoisonedLineAddresses()
     {
-        for (var b = 0; b < _pageblocks.Length; b++)
+        foreach (var b in _blocksWithPoison)
         {
-            if (_pageblocks[b]?.PoisonedLines is not { } lines)
-            {
-                continue;
-            }
-
+            var lines = _pageblocks[b]!.PoisonedLines!;
             for (var i = 0; i < lines.Length; i++)
             {
                 var mask = lines[i];
