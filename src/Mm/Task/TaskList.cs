@@ -60,6 +60,22 @@ public sealed class TaskList
         return task;
     }
 
+    /// <summary>
+    /// release_task(): a dead task that its parent has reaped (wait4) leaves the task list; its pid is not reused.
+    /// Returns whether it was listed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The task is still running.</exception>
+    [KernelSymbol("kernel/exit.c", "release_task")]
+    public bool ReleaseTask(TaskStruct task)
+    {
+        if (task.IsAlive)
+        {
+            throw new InvalidOperationException($"{task} is still running: only a dead task is released");
+        }
+
+        return _byPid.Remove(task.Pid);
+    }
+
     /// <summary>The threads of a thread group, leader first.</summary>
     public IEnumerable<TaskStruct> ThreadGroup(int tgid) => _byPid.Values.Where(t => t.Tgid == tgid);
 }

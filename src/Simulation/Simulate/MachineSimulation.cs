@@ -171,7 +171,9 @@ public sealed class MachineSimulation(ProfileCatalog profiles, WorkloadCatalog w
                 _events.Add(new SimulationEvent(now, SimulationEventKind.Oops, actor, oops?.Text ?? "oops"));
             }
 
-            foreach (var task in machine.Tasks.All)
+            // A task that died and was reaped within this step has left the task list but is looked at once more.
+            var tasks = _context.Released.Count == 0 ? machine.Tasks.All : machine.Tasks.All.Concat(_context.Released).OrderBy(t => t.Pid);
+            foreach (var task in tasks)
             {
                 if (task.ExitState == TaskExitState.Killed && _deadSeen.Add(task.Pid) && task.ExitSignal is Signals.SIGBUS or Signals.SIGKILL)
                 {
@@ -181,6 +183,7 @@ public sealed class MachineSimulation(ProfileCatalog profiles, WorkloadCatalog w
                 }
             }
 
+            _context.TakeReleased();
             for (var i = failed; i < _context.FailedSyscalls.Count; i++)
             {
                 var s = _context.FailedSyscalls[i];

@@ -13,6 +13,7 @@ public sealed record SyscallEvent(long Nanoseconds, string Comm, string Name, lo
 public sealed class WorkloadContext(Machine machine)
 {
     private readonly List<SyscallEvent> _failed = [];
+    private readonly List<TaskStruct> _released = [];
 
     /// <summary>The machine.</summary>
     public Machine Machine { get; } = machine;
@@ -22,6 +23,9 @@ public sealed class WorkloadContext(Machine machine)
 
     /// <summary>Syscalls that failed, in order.</summary>
     public IReadOnlyList<SyscallEvent> FailedSyscalls => _failed;
+
+    /// <summary>Dead processes reaped and released since the observer last took them (<see cref="TakeReleased"/>).</summary>
+    public IReadOnlyList<TaskStruct> Released => _released;
 
     /// <summary>Processes started again after they died.</summary>
     public int Restarts { get; private set; }
@@ -58,14 +62,25 @@ public sealed class WorkloadContext(Machine machine)
         return slot;
     }
 
-    /// <summary>Tears a dead or exiting process's address space down (exit_mmap).</summary>
+    /// <summary>
+    /// Tears a dead or exiting process's address space down (exit_mmap); a dead one is then released (its parent
+    /// reaped it), so the task list holds only what still runs and a long simulation does not slow down.
+    /// </summary>
     public void Reap(TaskStruct task)
     {
         if (task.Mm is { } mm && mm.Owner == task && mm.Vmas.Count > 0)
         {
             Unmap.ExitMmap(Machine, mm);
         }
+
+        if (!task.IsAlive && Machine.Tasks.ReleaseTask(task))
+        {
+            _released.Add(task);
+        }
     }
+
+    /// <summary>Empties <see cref="Released"/>: the observer has looked at those tasks.</summary>
+    public void TakeReleased() => _released.Clear();
 
     /// <summary>A random element.</summary>
     public T Pick<T>(IReadOnlyList<T> items) => items[Random.Next(items.Count)];
