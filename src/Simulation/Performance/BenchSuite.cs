@@ -15,7 +15,7 @@ namespace KernelModel.Simulation.Performance;
 /// <param name="TouchBytes">How much of the 1 TiB machine target 4 touches (the bound is per touched byte).</param>
 /// <param name="CowPages">Shared pages per forked child, the COW faults one round times.</param>
 /// <param name="FleetMachines">Machines (one year each) in target 5's fleet study.</param>
-public sealed record BenchSuite(ProfileCatalog Catalog, FleetSimulation Fleet, BenchMeter Meter, ulong TouchBytes = 1UL << 30, int CowPages = 512,
+public sealed record BenchSuite(ProfileCatalog Catalog, FleetSimulation Fleet, BenchMeter Meter, ulong TouchBytes = 1UL << 30, int CowPages = CowFaultWorkload.CacheResidentPages,
     long FleetMachines = FleetBench.DefaultMachines)
 {
     /// <summary>Target 1: clean copies at least this fraction of Span&lt;byte&gt;.CopyTo's throughput.</summary>
