@@ -263,22 +263,32 @@ public sealed class Cpu
     }
 
     /// <summary>
-    /// Moves the head of a forward copy of <paramref name="len"/> bytes from <paramref name="src"/> to
-    /// <paramref name="dst"/> (loads and stores in address order, each store after the load of its bytes) that the
-    /// routine's accesses would complete without a trap, in whole units of <paramref name="unit"/> bytes, and returns
-    /// its length; the routine resumes access by access after it. Memory ends as those loads and stores leave it.
-    /// Nothing moves (0) when the destination starts inside the source ahead of it: a store there lands on bytes a
-    /// later load reads.
+    /// How many leading bytes of a forward copy of <paramref name="len"/> bytes from <paramref name="src"/> to
+    /// <paramref name="dst"/> (loads and stores in address order, each store after the load of its bytes) complete
+    /// without a trap and leave what one <see cref="TryCopyFast"/> of them leaves: the lesser of the two sides'
+    /// <see cref="FaultFreeLength"/>, or 0 when the destination starts inside the source ahead of it, where a store
+    /// lands on bytes a later load reads.
     /// </summary>
-    public ulong CopyFastHead(ulong dst, ulong src, ulong len, ulong unit)
+    public ulong ForwardCopyFaultFreeLength(ulong dst, ulong src, ulong len)
     {
         if (dst > src && dst - src < len)
         {
             return 0;
         }
 
-        var head = FaultFreeLength(src, len, write: false);
-        head = head == 0 ? 0 : Math.Min(head, FaultFreeLength(dst, head, write: true));
+        var load = FaultFreeLength(src, len, write: false);
+        return load == 0 ? 0 : Math.Min(load, FaultFreeLength(dst, load, write: true));
+    }
+
+    /// <summary>
+    /// Moves the head of a forward copy that its accesses would complete without a trap
+    /// (<see cref="ForwardCopyFaultFreeLength"/>), in whole units of <paramref name="unit"/> bytes, and returns its
+    /// length (0: nothing moved); the routine resumes access by access after it, with memory as those loads and
+    /// stores leave it.
+    /// </summary>
+    public ulong CopyFastHead(ulong dst, ulong src, ulong len, ulong unit)
+    {
+        var head = ForwardCopyFaultFreeLength(dst, src, len);
         head -= head % unit;
         return head != 0 && TryCopyFast(dst, src, head) ? head : 0;
     }
