@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace KernelModel.Mm;
 
 /// <summary>
@@ -222,8 +220,7 @@ public sealed class Machine
             task.DeliverSignals();
             foreach (var info in task.Delivered.Skip(delivered))
             {
-                Tracer.Note(string.Create(CultureInfo.InvariantCulture,
-                    $"get_signal: {task} {Signals.Name(info.Signo)} {Signals.CodeName(info.Signo, info.Code)} si_addr={Printf.HashLx(info.Addr)} si_addr_lsb={info.AddrLsb}{(task.IsAlive ? string.Empty : ": killed")}"));
+                Tracer.Note($"get_signal: {task} {Signals.Name(info.Signo)} {Signals.CodeName(info.Signo, info.Code)} si_addr={Printf.HashLx(info.Addr)} si_addr_lsb={info.AddrLsb}{(task.IsAlive ? string.Empty : ": killed")}");
             }
         }
     }
@@ -250,8 +247,7 @@ public sealed class Machine
     /// <summary>Runs a trap handler and records what it did (including when it killed the kernel).</summary>
     internal TrapOutcome Trap(Cpu cpu, TrapKind kind, CodeSite site, ulong va, ulong? pa, Func<TrapDecision> handler)
     {
-        Tracer.Note(string.Create(CultureInfo.InvariantCulture,
-            $"{(kind == TrapKind.HardwareError ? "hardware memory error" : "page fault")} at {site}, {cpu.Mode.ToString().ToLowerInvariant()} mode, va {Printf.HashLx(va)}{(pa is { } p ? ", pa " + Printf.HashLx(p) : string.Empty)}"));
+        Tracer.Note($"{(kind == TrapKind.HardwareError ? "hardware memory error" : "page fault")} at {site}, {cpu.Mode.ToString().ToLowerInvariant()} mode, va {Printf.HashLx(va)}{(pa is { } p ? ", pa " + Printf.HashLx(p) : string.Empty)}");
         try
         {
             var decision = handler();
