@@ -140,9 +140,13 @@ public sealed class Ghes : IGhes
     {
         var sev = Severity(estatus.Status.ErrorSeverity);
         var queued = false;
-        foreach (var section in estatus.Sections.OfType<CperMemorySection>())
+        var sections = estatus.Sections;
+        for (var i = 0; i < sections.Count; i++)
         {
-            queued = HandleMemoryFailure(section, sev, sync, context, gate);
+            if (sections[i] is CperMemorySection section)
+            {
+                queued = HandleMemoryFailure(section, sev, sync, context, gate);
+            }
         }
 
         if (!sync || queued || _machine.CurrentCpu.Current is not { } current)

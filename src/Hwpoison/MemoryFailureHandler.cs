@@ -96,7 +96,7 @@ public sealed class MemoryFailureHandler : IMemoryFailure
     {
         using (Machine.Tracer.Enter("memory_failure"))
         {
-            Machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"pfn {Printf.HashLx(pfn)} flags {flags.ToKernelString()}"));
+            Machine.Tracer.Note($"pfn {Printf.HashLx(pfn)} flags {flags.ToKernelString()}");
             if (!Machine.Sysctl.MemoryFailureRecovery)
             {
                 throw Machine.Panic("Memory failure on page " + Printf.Lx(pfn));

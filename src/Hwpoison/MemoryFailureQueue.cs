@@ -1,4 +1,3 @@
-using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Hwpoison;
@@ -55,7 +54,7 @@ public sealed class MemoryFailureQueue
         using (_mf.Machine.Tracer.Enter("memory_failure_queue"))
         {
             var cpu = _mf.Machine.CurrentCpuId;
-            _mf.Machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"pfn {Printf.HashLx(pfn)} flags {flags.ToKernelString()} on cpu {cpu}"));
+            _mf.Machine.Tracer.Note($"pfn {Printf.HashLx(pfn)} flags {flags.ToKernelString()} on cpu {cpu}");
             _queued.Add((pfn, flags));
             if (_fifo[cpu].Count >= FifoSize)
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Uaccess;
@@ -84,7 +83,7 @@ public static class Dax
 
             if (mapLen < 0)
             {
-                machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"dax_direct_access() = {mapLen}"));
+                machine.Tracer.Note($"dax_direct_access() = {mapLen}");
                 ret = Mem2blkErr(mapLen);
                 break;
             }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Uaccess;
@@ -62,7 +61,7 @@ public static class HugetlbfsFile
                     want = AdjustRangeHwpoison(machine, folio, offset, nr);
                     if (want == 0)
                     {
-                        machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"raw poisoned sub-page at offset {offset:x}: -EIO"));
+                        machine.Tracer.Note($"raw poisoned sub-page at offset {offset:x}: -EIO");
                         retval = -Errno.EIO;
                         break;
                     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Uaccess;
@@ -49,7 +48,7 @@ public static class PageCacheRead
             }
         }
 
-        machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"filemap_read() = {(alreadyRead != 0 ? alreadyRead : error)}"));
+        machine.Tracer.Note($"filemap_read() = {(alreadyRead != 0 ? alreadyRead : error)}");
         return alreadyRead != 0 ? alreadyRead : error;
     }
 

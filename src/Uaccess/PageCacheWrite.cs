@@ -1,4 +1,3 @@
-using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Uaccess;
@@ -114,8 +113,7 @@ public static class PageCacheWrite
     // A second step with no progress at the same position: the kernel would spin here until killed.
     private static void Stall(Machine machine, ulong pos)
     {
-        machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture,
-            $"no forward progress at pos {pos}: the copy stops short of a readable byte; the task spins until a fatal signal (the model sends SIGKILL)"));
+        machine.Tracer.Note($"no forward progress at pos {pos}: the copy stops short of a readable byte; the task spins until a fatal signal (the model sends SIGKILL)");
         machine.CurrentCpu.Current?.SendSignal(new SigInfo(Signals.SIGKILL, Signals.SI_USER), force: true);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Uaccess;
@@ -30,7 +29,7 @@ public static class ShmemFile
                 page = f.PageAt(machine.Memory, index - f.Index);
                 if (page.IsHwpoison)
                 {
-                    machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"page {index} has PG_hwpoison: -EIO"));
+                    machine.Tracer.Note($"page {index} has PG_hwpoison: -EIO");
                     error = -Errno.EIO;
                     break;
                 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Uaccess;
@@ -106,7 +105,7 @@ public static class Syscalls
         using (machine.Tracer.Enter("__do_sys_" + name))
         {
             ret = body();
-            machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"{name}() = {ret}"));
+            machine.Tracer.Note($"{name}() = {ret}");
         }
 
         machine.ReturnToUser(task);

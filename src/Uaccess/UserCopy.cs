@@ -1,4 +1,3 @@
-using System.Globalization;
 using KernelModel.Mm;
 
 namespace KernelModel.Uaccess;
@@ -88,12 +87,12 @@ public static class UserCopy
 
         foreach (var trap in machine.Traps.Skip(trapsBefore))
         {
-            machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"{trap.Outcome} at {trap.Site}: {trap.Detail}"));
+            machine.Tracer.Note($"{trap.Outcome} at {trap.Site}: {trap.Detail}");
         }
 
         if (notCopied != 0)
         {
-            machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture, $"{routine}() = {notCopied} bytes not copied"));
+            machine.Tracer.Note($"{routine}() = {notCopied} bytes not copied");
         }
     }
 

@@ -101,6 +101,20 @@ public sealed class CopyMcPage
         {
             // tst x0, #(PAGE_SIZE - 1) at the top of the pass decides the b.ne at its bottom.
             more = (x0 & (PhysicalMemory.PageSize - 1)) != 0;
+            var moved = MoveFaultFreePasses(cpu, x0, x1);
+            if (moved > 0)
+            {
+                x0 += moved;
+                x1 += moved;
+                more = (x0 & (PhysicalMemory.PageSize - 1)) != 128;
+                if (!LoadBlock(cpu, x1 - 128, regs))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             for (var i = 0; i < Pairs; i++)
             {
                 cpu.Store(LoopStores[i], x0 - 256 + (ulong)(16 * i), regs[i]);
@@ -118,6 +132,39 @@ public sealed class CopyMcPage
         for (var i = 0; i < Pairs; i++)
         {
             cpu.Store(EpilogueStores[i], x0 - 256 + (ulong)(16 * i), regs[i]);
+        }
+
+        return true;
+    }
+
+    // The loop's next passes in which no access can fault (at least two), moved in one go: k passes store the block
+    // held in x2..x17 and the k - 1 blocks after it (256 bytes behind x0), and load the block after those. While
+    // the stores stay at or below x1 - 128 (or past everything the passes load), none lands on bytes a later ldp
+    // reads and x2..x17 still hold the 128 bytes below x1; so the stores are one move of 128k bytes from x1 - 128.
+    // The passes left end with the one that starts with x0 on a page boundary. Returns the bytes x0 and x1 advance
+    // (0: nothing moved); the caller then loads the last block (LoadBlock).
+    private static ulong MoveFaultFreePasses(Cpu cpu, ulong x0, ulong x1)
+    {
+        if ((x0 & 127) != 0)
+        {
+            return 0;
+        }
+
+        var left = ((PhysicalMemory.PageSize - x0) & (PhysicalMemory.PageSize - 1)) + 128;
+        var stores = x0 - 256;
+        var span = Math.Min(cpu.FaultFreeLength(x1, left, write: false), cpu.FaultFreeLength(stores, left, write: true)) & ~127UL;
+        return span < 256 || (stores + 128 > x1 && stores < x1 + span) || !cpu.TryCopyFast(stores, x1 - 128, span) ? 0 : span;
+    }
+
+    // The last moved pass's ldp into x2..x17, as the loop leaves them.
+    private static bool LoadBlock(Cpu cpu, ulong x1, byte[][] regs)
+    {
+        for (var i = 0; i < Pairs; i++)
+        {
+            if (cpu.Load(LoopLoads[i], x1 + (ulong)(16 * i), regs[i]) != AccessResult.Ok)
+            {
+                return false;
+            }
         }
 
         return true;

@@ -111,6 +111,18 @@ internal sealed class CopyTemplate(Cpu cpu, CopyTemplateSites sites)
 
         do
         {
+            var moved = MoveFaultFreeIterations(count);
+            if (moved > 0)
+            {
+                count -= 64 * moved;
+                if (!LoadBlock())
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             for (var r = 0; r < 4; r++)
             {
                 if (!Store(sites.LoopStore[r], _abcd[r]) || !Ldp(sites.LoopLoad[r], _abcd[r]))
@@ -132,6 +144,39 @@ internal sealed class CopyTemplate(Cpu cpu, CopyTemplateSites sites)
         }
 
         return (count & 0x3f) == 0 || Tail63(count);
+    }
+
+    // The loop's next iterations in which no access can fault (at least two), moved in one go: k of them store the
+    // block held in A..D and the k - 1 blocks after it, and load the block after those. While dst is at or below
+    // src - 64 (or past everything the iterations load), no store lands on bytes a later load reads, and A..D still
+    // hold the 64 bytes below src; so the stores are one move of 64k bytes from src - 64, after which dst and src
+    // stand 64k further on. Returns k (0: nothing moved); the caller then loads the last block (LoadBlock).
+    private long MoveFaultFreeIterations(long count)
+    {
+        var left = (ulong)(count / 64 + 1) * 64;
+        var span = Math.Min(cpu.FaultFreeLength(Src, left, write: false), cpu.FaultFreeLength(Dst, left, write: true)) & ~63UL;
+        if (span < 128 || (Dst + 64 > Src && Dst < Src + span) || !cpu.TryCopyFast(Dst, Src - 64, span))
+        {
+            return 0;
+        }
+
+        Dst += span;
+        Src += span - 64;
+        return (long)(span / 64);
+    }
+
+    // The last moved iteration's loads into A..D, as the loop leaves them.
+    private bool LoadBlock()
+    {
+        for (var r = 0; r < 4; r++)
+        {
+            if (!Ldp(sites.LoopLoad[r], _abcd[r]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool Copy((CodeSite Load, CodeSite[] Store) pair, int width)

@@ -92,6 +92,13 @@ public sealed class CopyMcFragile(Machine machine)
 
             ecx = edx >> 3;
             edx &= 7;
+
+            // The words before the first one whose load or store can trap move in one go (the memory their movq pairs
+            // leave, rsi and rdi advanced, ecx counted down); the loop runs from the first one that can.
+            var head = cpu.CopyFastHead(rdi, rsi, (ulong)ecx << 3, 8);
+            rsi += head;
+            rdi += head;
+            ecx -= (uint)(head >> 3);
             for (; ecx != 0; ecx--)
             {
                 if (cpu.Load(ReadWords, rsi, r8) != AccessResult.Ok)

@@ -112,7 +112,10 @@ public static class CperDecoder
                 Say($"entry {index} at offset {offset}: a revision {Printf.HashLx(revision)} header is {size} bytes, only {remaining} left"));
         }
 
-        var fruText = Encoding.ASCII.GetString(b.Slice(44, 20)).Split('\0')[0];
+        // fru_text: the characters before the first NUL (each byte is one ASCII character).
+        var fru = b.Slice(44, 20);
+        var nul = fru.IndexOf((byte)0);
+        var fruText = Encoding.ASCII.GetString(nul < 0 ? fru : fru[..nul]);
         return new AcpiHestGenericData(new Guid(b[..16]), U32(b, 16), revision, b[22], (CperSectionFlags)b[23], U32(b, 24),
             new Guid(b.Slice(28, 16)), fruText, size == AcpiHestGenericData.SizeV300 ? BinaryPrimitives.ReadUInt64LittleEndian(b.Slice(64, 8)) : 0);
     }

@@ -232,6 +232,67 @@ public sealed class Cpu
         return true;
     }
 
+    /// <summary>
+    /// How many leading bytes of [<paramref name="va"/>, va+<paramref name="len"/>) this CPU's accesses reach without
+    /// a trap: loads (<paramref name="write"/> false) up to the first byte that does not translate or lies in a
+    /// poisoned line, stores up to the first byte that does not translate writable. A copy routine moves the
+    /// iterations below this bound in one go (<see cref="TryCopyFast"/>) and runs only the one that can fault
+    /// access by access.
+    /// </summary>
+    public ulong FaultFreeLength(ulong va, ulong len, bool write)
+    {
+        var done = 0UL;
+        while (done < len)
+        {
+            var cursor = va + done;
+            if (!TranslateNoFault(cursor, write, out var pa))
+            {
+                return done;
+            }
+
+            var n = Math.Min(len - done, PageRemainder(cursor));
+            if (!write && _memory.FirstPoisonedByte(pa, n) is { } bad)
+            {
+                return done + (bad - pa);
+            }
+
+            done += n;
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// How many leading bytes of a forward copy of <paramref name="len"/> bytes from <paramref name="src"/> to
+    /// <paramref name="dst"/> (loads and stores in address order, each store after the load of its bytes) complete
+    /// without a trap and leave what one <see cref="TryCopyFast"/> of them leaves: the lesser of the two sides'
+    /// <see cref="FaultFreeLength"/>, or 0 when the destination starts inside the source ahead of it, where a store
+    /// lands on bytes a later load reads.
+    /// </summary>
+    public ulong ForwardCopyFaultFreeLength(ulong dst, ulong src, ulong len)
+    {
+        if (dst > src && dst - src < len)
+        {
+            return 0;
+        }
+
+        var load = FaultFreeLength(src, len, write: false);
+        return load == 0 ? 0 : Math.Min(load, FaultFreeLength(dst, load, write: true));
+    }
+
+    /// <summary>
+    /// Moves the head of a forward copy that its accesses would complete without a trap
+    /// (<see cref="ForwardCopyFaultFreeLength"/>), in whole units of <paramref name="unit"/> bytes, and returns its
+    /// length (0: nothing moved); the routine resumes access by access after it, with memory as those loads and
+    /// stores leave it.
+    /// </summary>
+    public ulong CopyFastHead(ulong dst, ulong src, ulong len, ulong unit)
+    {
+        var head = ForwardCopyFaultFreeLength(dst, src, len);
+        head -= head % unit;
+        return head != 0 && TryCopyFast(dst, src, head) ? head : 0;
+    }
+
     private AccessResult Translate(CodeSite site, ulong va, ulong length, bool write, out ulong pa1, out ulong split, out ulong pa2)
     {
         split = Math.Min(length, PageRemainder(va));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace KernelModel.Mm;
@@ -37,10 +38,51 @@ public sealed class FunctionTracer
         }
     }
 
+    /// <summary>
+    /// Records a note written as an interpolated string (formatted with the invariant culture). When the tracer is
+    /// off nothing is formatted and the holes are not evaluated, so a note on a hot path (every trap) costs one branch.
+    /// </summary>
+    public void Note([InterpolatedStringHandlerArgument("")] ref NoteHandler text)
+    {
+        if (Enabled)
+        {
+            Note(text.ToStringAndClear());
+        }
+    }
+
     private void Exit()
     {
         _depth--;
         _lines.Add(new string(' ', _depth * 2) + "}");
+    }
+
+    /// <summary>Builds a note's text only while the tracer is on (an interpolated string handler).</summary>
+    [InterpolatedStringHandler]
+    public ref struct NoteHandler
+    {
+        private DefaultInterpolatedStringHandler _text;
+
+        /// <summary>Starts a note; <paramref name="enabled"/> tells the compiler whether to format its parts.</summary>
+        public NoteHandler(int literalLength, int formattedCount, FunctionTracer tracer, out bool enabled)
+        {
+            enabled = tracer.Enabled;
+            _text = enabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount, CultureInfo.InvariantCulture) : default;
+        }
+
+        /// <summary>Appends literal text.</summary>
+        public void AppendLiteral(string value) => _text.AppendLiteral(value);
+
+        /// <summary>Appends a value.</summary>
+        public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
+
+        /// <summary>Appends a value with a format string.</summary>
+        public void AppendFormatted<T>(T value, string? format) => _text.AppendFormatted(value, format);
+
+        /// <summary>Appends a string.</summary>
+        public void AppendFormatted(string? value) => _text.AppendFormatted(value);
+
+        /// <summary>The note's text.</summary>
+        internal string ToStringAndClear() => _text.ToStringAndClear();
     }
 
     /// <summary>The open call; disposing it closes the brace.</summary>

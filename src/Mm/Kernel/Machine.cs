@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace KernelModel.Mm;
 
 /// <summary>
@@ -229,8 +227,7 @@ public sealed class Machine
             task.DeliverSignals();
             foreach (var info in task.Delivered.Skip(delivered))
             {
-                Tracer.Note(string.Create(CultureInfo.InvariantCulture,
-                    $"get_signal: {task} {Signals.Name(info.Signo)} {Signals.CodeName(info.Signo, info.Code)} si_addr={Printf.HashLx(info.Addr)} si_addr_lsb={info.AddrLsb}{(task.IsAlive ? string.Empty : ": killed")}"));
+                Tracer.Note($"get_signal: {task} {Signals.Name(info.Signo)} {Signals.CodeName(info.Signo, info.Code)} si_addr={Printf.HashLx(info.Addr)} si_addr_lsb={info.AddrLsb}{(task.IsAlive ? string.Empty : ": killed")}");
             }
         }
     }
@@ -257,8 +254,17 @@ public sealed class Machine
     /// <summary>Runs a trap handler and records what it did (including when it killed the kernel).</summary>
     internal TrapOutcome Trap(Cpu cpu, TrapKind kind, CodeSite site, ulong va, ulong? pa, Func<TrapDecision> handler)
     {
-        Tracer.Note(string.Create(CultureInfo.InvariantCulture,
-            $"{(kind == TrapKind.HardwareError ? "hardware memory error" : "page fault")} at {site}, {cpu.Mode.ToString().ToLowerInvariant()} mode, va {Printf.HashLx(va)}{(pa is { } p ? ", pa " + Printf.HashLx(p) : string.Empty)}"));
+        Tracer.Note($"{(kind == TrapKind.HardwareError ? "hardware memory error" : "page fault")} at {site}, {cpu.Mode.ToString().ToLowerInvariant()} mode, va {Printf.HashLx(va)}{(pa is { } p ? ", pa " + Printf.HashLx(p) : string.Empty)}");
+        // A death is recorded from an exception filter, which runs before the exception unwinds the handler's frames
+        // (one exception dispatch instead of a catch and a second dispatch for the rethrow, each costing microseconds).
+        // The handler's context scopes are then not yet disposed, so the mode is the one it was entered in.
+        var mode = cpu.Mode;
+        bool Died(KernelDiedException death)
+        {
+            _traps.Add(new TrapEvent(kind, site, va, pa, mode, TrapOutcome.Died, death.Message));
+            return false;
+        }
+
         try
         {
             var decision = handler();
@@ -266,9 +272,8 @@ public sealed class Machine
             Tracer.Note($"trap: {decision.Outcome}: {decision.Detail}");
             return decision.Outcome;
         }
-        catch (KernelDiedException death)
+        catch (KernelDiedException death) when (Died(death))
         {
-            _traps.Add(new TrapEvent(kind, site, va, pa, cpu.Mode, TrapOutcome.Died, death.Message));
             throw;
         }
     }

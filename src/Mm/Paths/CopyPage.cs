@@ -27,8 +27,9 @@ public static class CopyPage
                 return;
             }
 
+            // The words before the first one whose access can trap move in one go.
             Span<byte> word = stackalloc byte[8];
-            for (ulong offset = 0; offset < PhysicalMemory.PageSize; offset += 8)
+            for (var offset = cpu.CopyFastHead(kto, kfrom, PhysicalMemory.PageSize, 8); offset < PhysicalMemory.PageSize; offset += 8)
             {
                 // No extable entry: a hardware error here kills the kernel inside the trap handler, so a load that
                 // returns came back Ok.

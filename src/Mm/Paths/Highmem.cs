@@ -121,7 +121,7 @@ public static class Highmem
             return 0;
         }
 
-        machine.Tracer.Note(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"copy_mc_to_kernel: {left} bytes not copied"));
+        machine.Tracer.Note($"copy_mc_to_kernel: {left} bytes not copied");
 
         machine.MemoryFailureHandler.MemoryFailureQueue(from.Pfn, MfFlags.None);
         return machine.Config.Mm.HighpageCopyFailure == HighpageCopyFailure.Efault ? -Errno.EFAULT : (int)left;

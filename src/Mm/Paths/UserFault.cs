@@ -95,8 +95,7 @@ public static class UserFault
     {
         using (machine.Tracer.Enter(function))
         {
-            machine.Tracer.Note(string.Create(CultureInfo.InvariantCulture,
-                $"{Signals.Name(info.Signo)} {Signals.CodeName(info.Signo, info.Code)} to {task} si_addr={Printf.HashLx(info.Addr)} si_addr_lsb={info.AddrLsb}"));
+            machine.Tracer.Note($"{Signals.Name(info.Signo)} {Signals.CodeName(info.Signo, info.Code)} to {task} si_addr={Printf.HashLx(info.Addr)} si_addr_lsb={info.AddrLsb}");
             task.SendSignal(info, force: true);
         }
     }

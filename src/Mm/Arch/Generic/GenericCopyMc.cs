@@ -51,8 +51,10 @@ public sealed class GenericCopyMc(Machine machine) : IArchCopyMc
             return;
         }
 
+        // The bytes before the first access that can trap move in one go (the same memory as their loads and stores);
+        // the loop runs from the first byte that can.
         Span<byte> b = stackalloc byte[1];
-        for (ulong i = 0; i < len; i++)
+        for (var i = cpu.CopyFastHead(dst, src, len, 1); i < len; i++)
         {
             // Without an extable entry the trap handler kills the kernel; a Fixup cannot come back here.
             cpu.Load(MemcpyLoad, src + i, b);
@@ -78,7 +80,7 @@ public sealed class GenericCopyMc(Machine machine) : IArchCopyMc
         }
 
         Span<byte> b = stackalloc byte[1];
-        for (ulong i = 0; i < len; i++)
+        for (var i = cpu.CopyFastHead(udst, src, len, 1); i < len; i++)
         {
             cpu.Load(CopyToUserLoad, src + i, b);
             if (cpu.Store(CopyToUserStore, udst + i, b) != AccessResult.Ok)
