@@ -53,11 +53,12 @@ public sealed class CopyMcPage
     public int Copy(ulong to, ulong from)
     {
         var cpu = _machine.CurrentCpu;
-        if (cpu.TryCopyFast(to, from, PhysicalMemory.PageSize))
-        {
-            return 0;
-        }
+        return cpu.TryCopyFast(to, from, PhysicalMemory.PageSize) ? 0 : Run(cpu, to, from);
+    }
 
+    // The routine access by access, out of the clean copy's way.
+    private int Run(Cpu cpu, ulong to, ulong from)
+    {
         if (_mops != Arm64Mops.None)
         {
             return new MopsCopy(cpu, Mops).Run(to, from, PhysicalMemory.PageSize) ? 0 : -Errno.EFAULT;

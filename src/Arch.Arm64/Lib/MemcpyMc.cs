@@ -71,11 +71,12 @@ public sealed class MemcpyMc
     public int Generic(ulong dst, ulong src, ulong n)
     {
         var cpu = _machine.CurrentCpu;
-        if (cpu.TryCopyFast(dst, src, n))
-        {
-            return 0;
-        }
+        return cpu.TryCopyFast(dst, src, n) ? 0 : RunTemplate(cpu, dst, src, n);
+    }
 
+    // The template access by access, out of the clean copy's way.
+    private static int RunTemplate(Cpu cpu, ulong dst, ulong src, ulong n)
+    {
         var end = dst + n;
         var template = new CopyTemplate(cpu, Sites);
         return template.Run(dst, src, n) ? 0 : (int)(end - template.Dst);

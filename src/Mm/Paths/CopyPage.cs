@@ -22,20 +22,24 @@ public static class CopyPage
         using (machine.Tracer.Enter("copy_page"))
         {
             var cpu = machine.CurrentCpu;
-            if (cpu.TryCopyFast(kto, kfrom, PhysicalMemory.PageSize))
+            if (!cpu.TryCopyFast(kto, kfrom, PhysicalMemory.PageSize))
             {
-                return;
+                CopyByWords(cpu, kto, kfrom);
             }
+        }
+    }
 
-            // The words before the first one whose access can trap move in one go.
-            Span<byte> word = stackalloc byte[8];
-            for (var offset = cpu.CopyFastHead(kto, kfrom, PhysicalMemory.PageSize, 8); offset < PhysicalMemory.PageSize; offset += 8)
-            {
-                // No extable entry: a hardware error here kills the kernel inside the trap handler, so a load that
-                // returns came back Ok.
-                cpu.Load(Load, kfrom + offset, word);
-                cpu.Store(Store, kto + offset, word);
-            }
+    // The copy access by access (its stack buffer stays out of the clean copy's frame).
+    private static void CopyByWords(Cpu cpu, ulong kto, ulong kfrom)
+    {
+        // The words before the first one whose access can trap move in one go.
+        Span<byte> word = stackalloc byte[8];
+        for (var offset = cpu.CopyFastHead(kto, kfrom, PhysicalMemory.PageSize, 8); offset < PhysicalMemory.PageSize; offset += 8)
+        {
+            // No extable entry: a hardware error here kills the kernel inside the trap handler, so a load that
+            // returns came back Ok.
+            cpu.Load(Load, kfrom + offset, word);
+            cpu.Store(Store, kto + offset, word);
         }
     }
 }
