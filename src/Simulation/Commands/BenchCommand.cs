@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Reflection;
 using System.Globalization;
 using KernelModel.Mm;
 using KernelModel.Simulation.Fleet;
@@ -43,6 +45,12 @@ public sealed class BenchCommand(ConsoleStreams console, ProfileCatalog profiles
         };
         command.SetAction(parse =>
         {
+            if (!ModelIsOptimized)
+            {
+                console.Error.WriteLine("kmodel bench: the model was built in Debug (JIT optimizer off), so these figures are not its speed; " +
+                    "run it from a Release build: dotnet run -c Release --project src/Simulation -- bench");
+            }
+
             var figures = Run(parse.GetValue(profile), parse.GetValue(batches), parse.GetValue(warmup), parse.GetValue(touch), parse.GetValue(fleetMachines),
                 parse.GetValue(json) ? null : WriteLine);
             if (parse.GetValue(json))
@@ -59,6 +67,10 @@ public sealed class BenchCommand(ConsoleStreams console, ProfileCatalog profiles
         });
         root.Subcommands.Add(command);
     }
+
+    /// <summary>Whether the model's assemblies were compiled with the JIT optimizer on (a Release build).</summary>
+    public static bool ModelIsOptimized =>
+        typeof(Machine).Assembly.GetCustomAttribute<DebuggableAttribute>() is not { IsJITOptimizerDisabled: true };
 
     /// <summary>Runs the suite; <paramref name="progress"/> hears each figure as it is measured.</summary>
     /// <exception cref="ArgumentException">Unknown profile, or a batch count, warm-up, touch size or fleet size out of range.</exception>

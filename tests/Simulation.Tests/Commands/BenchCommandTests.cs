@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -8,6 +9,19 @@ public sealed class BenchCommandTests
 {
     // The smallest run: one profile, one batch per figure, no warm-up, 2 MiB touched, 1000 fleet machines. Timings are not asserted.
     private static readonly string[] Tiny = ["bench", "--profile", "riscv64", "--batches", "1", "--warmup-ms", "0", "--touch-mib", "2", "--fleet-machines", "1000"];
+
+    [Fact]
+    public void Run_DebugBuildOfTheModel_WarnsOnStderrThatTheFiguresAreNotItsSpeed()
+    {
+        var debug = typeof(KernelModel.Mm.Machine).Assembly.GetCustomAttribute<System.Diagnostics.DebuggableAttribute>()?.IsJITOptimizerDisabled == true;
+
+        var result = Kmodel.Run([.. Tiny, "--json"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(debug, !BenchCommand.ModelIsOptimized);
+        Assert.Equal(debug, result.Error.Contains("built in Debug (JIT optimizer off)", StringComparison.Ordinal));
+        using var doc = JsonDocument.Parse(result.Out);
+    }
 
     [Fact]
     public void Json_TinyRun_HasOneEntryPerFigureForEveryTargetWithItsFields()
