@@ -144,4 +144,56 @@ public sealed class MachineTests
 
         Assert.Equal(["do_wp_page() {", "  wp_page_copy() {", "    /* hello */", "  }", "}"], machine.Tracer.Lines);
     }
+
+    [Fact]
+    public void TracerNote_Interpolated_FormatsOnlyWhileTheTracerIsOn()
+    {
+        var machine = MachineFactory.Generic();
+        var evaluated = 0;
+        string Hole()
+        {
+            evaluated++;
+            return Printf.HashLx(0x1000);
+        }
+
+        machine.Tracer.Note($"pfn {Hole()} flags {MfFlags.ActionRequired} cpu {1}");
+        machine.Tracer.Enabled = true;
+        machine.Tracer.Note($"pfn {Hole()} lsb {12:x} done");
+
+        Assert.Equal(1, evaluated);
+        Assert.Equal(["/* pfn 0x1000 lsb c done */"], machine.Tracer.Lines);
+    }
+
+    [Fact]
+    public void TrapWithAKernelDeath_IsRecordedOnceWithTheModeItWasTakenIn()
+    {
+        var machine = MachineFactory.Generic();
+        var task = machine.Tasks.CreateProcess("t");
+        machine.Memory.InjectPoison(0x100_0000);
+        var site = new CodeSite("test", "load", SiteAccess.Load);
+        var cpu = machine.CurrentCpu;
+
+        KernelRun<AccessResult> run;
+        using (cpu.Enter(task, CpuMode.Kernel))
+        {
+            run = machine.Run(() => cpu.Load(site, machine.PhysToVirt(0x100_0000), new byte[1]));
+        }
+
+        Assert.True(run.Died);
+        var trap = Assert.Single(machine.Traps);
+        Assert.Equal((TrapOutcome.Died, CpuMode.Kernel, run.DeathMessage), (trap.Outcome, trap.Mode, trap.Detail));
+    }
+
+    [Fact]
+    public void CodeSite_EqualSitesAreOneExceptionTableKey()
+    {
+        var site = new CodeSite("copy_mc_fragile", ".L_read_words: movq (%rsi),%r8", SiteAccess.Load);
+        var same = new CodeSite(string.Concat("copy_mc_", "fragile"), string.Concat(".L_read_words: ", "movq (%rsi),%r8"), SiteAccess.Load);
+        var table = new ExceptionTable([new ExtableEntry(site, "EX_TYPE_DEFAULT_MCE_SAFE", 14, ".E_read_words")]);
+
+        Assert.Equal(site, same);
+        Assert.Equal(site.GetHashCode(), same.GetHashCode());
+        Assert.Same(table.Entries[0], table.Search(same));
+        Assert.Null(table.Search(new CodeSite(site.Routine, site.Label, SiteAccess.Store)));
+    }
 }
