@@ -135,7 +135,7 @@ public sealed class Cpu
             return true;
         }
 
-        if (!RangeIsClean(src, len, write: false) || !RangeIsClean(dst, len, write: true))
+        if (FaultFreeLength(src, len, write: false) != len || FaultFreeLength(dst, len, write: true) != len)
         {
             return false;
         }
@@ -208,28 +208,6 @@ public sealed class Cpu
         _pageOffset = arch.PageOffset;
         _taskSize = arch.TaskSize;
         _linearMapSize = _memory.Size;
-    }
-
-    private bool RangeIsClean(ulong va, ulong len, bool write)
-    {
-        while (len > 0)
-        {
-            if (!TranslateNoFault(va, write, out var pa))
-            {
-                return false;
-            }
-
-            var n = Math.Min(len, PageRemainder(va));
-            if (!write && _memory.FrameRangeHasPoison(pa, (int)n))
-            {
-                return false;
-            }
-
-            va += n;
-            len -= n;
-        }
-
-        return true;
     }
 
     /// <summary>
