@@ -42,8 +42,9 @@ public sealed class PhysicalMemory
 
     private static readonly byte[] ZeroFrame = new byte[FrameArrayLength];
 
-    // SPARSEMEM's memmap (include/linux/mmzone.h, mem_section), kept one pageblock at a time: a chunk exists only
-    // once something in it is touched, so a large untouched machine costs one null reference per 2 MiB.
+    // SPARSEMEM's memmap, kept one pageblock at a time: a chunk exists only once something in it is touched, so a
+    // large untouched machine costs one null reference per 2 MiB.
+    [KernelSymbol("include/linux/mmzone.h", "mem_section")]
     private readonly Pageblock?[] _pageblocks;
 
     // The pageblocks that have a poison bitmap (it is created at the first injection in the block and kept), in
