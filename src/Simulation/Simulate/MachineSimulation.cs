@@ -183,7 +183,7 @@ public sealed class MachineSimulation(ProfileCatalog profiles, WorkloadCatalog w
                 }
             }
 
-            _context.TakeReleased();
+            _context.ClearReleased();
             for (var i = failed; i < _context.FailedSyscalls.Count; i++)
             {
                 var s = _context.FailedSyscalls[i];

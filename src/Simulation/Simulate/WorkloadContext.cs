@@ -24,7 +24,7 @@ public sealed class WorkloadContext(Machine machine)
     /// <summary>Syscalls that failed, in order.</summary>
     public IReadOnlyList<SyscallEvent> FailedSyscalls => _failed;
 
-    /// <summary>Dead processes reaped and released since the observer last took them (<see cref="TakeReleased"/>).</summary>
+    /// <summary>Dead processes reaped and released since the observer last looked at them (<see cref="ClearReleased"/>).</summary>
     public IReadOnlyList<TaskStruct> Released => _released;
 
     /// <summary>Processes started again after they died.</summary>
@@ -80,7 +80,7 @@ public sealed class WorkloadContext(Machine machine)
     }
 
     /// <summary>Empties <see cref="Released"/>: the observer has looked at those tasks.</summary>
-    public void TakeReleased() => _released.Clear();
+    public void ClearReleased() => _released.Clear();
 
     /// <summary>A random element.</summary>
     public T Pick<T>(IReadOnlyList<T> items) => items[Random.Next(items.Count)];
